@@ -1,0 +1,15 @@
+export * from './findings.js';
+export * from './api.js';
+export { SourceFile, type Position, type Span } from './text/source.js';
+export { analyzeFile, looksRelevant, type AnalyzedFile, type FileKind } from './model/file.js';
+export { WorkspaceModel, type RecordInfo } from './model/workspace.js';
+export type * from './model/records.js';
+export { readInlineSuppressions, SUPPRESSION_MARKER, type InlineSuppression } from './model/suppressions.js';
+export { loadPolicy, conventionPolicy } from './policy/load.js';
+export { policySchema } from './policy/schema.js';
+export { POLICY_FILE_NAMES, type Policy, type PolicyProblem, type EnvironmentPolicy, type WorkloadPolicy, type Tier } from './policy/types.js';
+export { runCheck, fingerprintOf, type CheckInput, type CheckResult, type FileProblem } from './engine/run.js';
+export { defineRule, THEME_TITLES, type RuleDefinition, type Theme, type Guidance, type RuleContext, type Report } from './engine/rule.js';
+export { docsUrl, DEFAULT_DOCS_BASE } from './engine/docs-url.js';
+export { RULES, ALL_RULES, ruleById, type RuleId } from './rules/index.js';
+export { formatPath, type Loc, type YamlPath } from './yaml/nodes.js';

@@ -1,0 +1,68 @@
+import type { Document } from 'yaml';
+import { detectAzureMl, extractAzureMl, type AzureMlKind } from '../formats/azureml.js';
+import { extractWorkflow, isWorkflowPath } from '../formats/workflow.js';
+import { SourceFile, type Span } from '../text/source.js';
+import { YNode } from '../yaml/nodes.js';
+import { parseYaml, type YamlProblem } from '../yaml/parse.js';
+import { POLICY_FILE_NAMES } from '../policy/types.js';
+import type { AnyRecord } from './records.js';
+import { readInlineSuppressions, type InlineSuppression } from './suppressions.js';
+
+export type FileKind = 'workflow' | 'policy' | AzureMlKind | 'yaml';
+
+/** Everything aigate reads from one file, independent of the policy (so it can be cached by content). */
+export interface AnalyzedFile {
+  source: SourceFile;
+  kind: FileKind;
+  /** True when aigate understands the file (it is a workflow, policy or Azure ML file). */
+  recognised: boolean;
+  records: AnyRecord[];
+  parseErrors: YamlProblem[];
+  suppressions: InlineSuppression[];
+  docs: Document[];
+}
+
+const AML_HINT = /^\s*(\$schema\s*:.*azureml|endpoint_name\s*:|auth_mode\s*:|replication_locations\s*:)/im;
+
+export function isPolicyPath(path: string): boolean {
+  return POLICY_FILE_NAMES.includes(path);
+}
+
+/** True when a YAML file may be one aigate reads; other YAML (Helm charts, app config) is left alone. */
+export function looksRelevant(path: string, text: string): boolean {
+  return isWorkflowPath(path) || isPolicyPath(path) || AML_HINT.test(text);
+}
+
+export function analyzeFile(path: string, text: string): AnalyzedFile {
+  const source = new SourceFile(path, text);
+  const base: AnalyzedFile = { source, kind: 'yaml', recognised: false, records: [], parseErrors: [], suppressions: [], docs: [] };
+  if (!looksRelevant(path, text)) return base;
+  const parsed = parseYaml(source);
+  base.docs = parsed.docs;
+  const fileSpan: Span = { start: 0, end: text.length };
+  if (isPolicyPath(path)) {
+    base.kind = 'policy';
+    base.recognised = true;
+  } else if (isWorkflowPath(path)) {
+    base.kind = 'workflow';
+    base.recognised = true;
+  }
+  base.parseErrors = parsed.errors;
+  if (base.kind === 'workflow') {
+    const doc = parsed.docs[0];
+    if (doc && !parsed.errors.length) base.records = extractWorkflow(YNode.root(doc, path, fileSpan), source);
+  } else if (base.kind !== 'policy') {
+    for (const doc of parsed.docs) {
+      const root = YNode.root(doc, path, fileSpan);
+      const kind = detectAzureMl(root, path);
+      if (kind === undefined) continue;
+      if (base.kind === 'yaml') base.kind = kind;
+      base.recognised = true;
+      if (doc.errors.length === 0) base.records.push(...extractAzureMl(root, kind));
+    }
+    // A file with an Azure ML hint that does not even parse is still ours to report.
+    if (!base.recognised && parsed.errors.length && AML_HINT.test(text)) base.recognised = true;
+  }
+  if (base.recognised) base.suppressions = readInlineSuppressions(source, parsed.docs);
+  return base;
+}

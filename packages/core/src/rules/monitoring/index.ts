@@ -1,0 +1,1 @@
+export const MONITORING_RULES = [] as const;

@@ -1,0 +1,1 @@
+export const RESILIENCE_RULES = [] as const;

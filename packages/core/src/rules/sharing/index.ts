@@ -1,0 +1,1 @@
+export const SHARING_RULES = [] as const;
