@@ -11,5 +11,8 @@ export { POLICY_FILE_NAMES, type Policy, type PolicyProblem, type EnvironmentPol
 export { runCheck, fingerprintOf, type CheckInput, type CheckResult, type FileProblem } from './engine/run.js';
 export { defineRule, THEME_TITLES, type RuleDefinition, type Theme, type Guidance, type RuleContext, type Report } from './engine/rule.js';
 export { docsUrl, DEFAULT_DOCS_BASE } from './engine/docs-url.js';
-export { RULES, ALL_RULES, ruleById, type RuleId } from './rules/index.js';
+export { RULES, ALL_RULES, ruleById, ruleDoc, type RuleId } from './rules/index.js';
 export { formatPath, type Loc, type YamlPath } from './yaml/nodes.js';
+export { inferPolicyText } from './policy/init.js';
+export { lookupRetirement, RETIREMENT_CATALOG_AS_OF, type RetirementInfo, type ModelLifecycle } from './catalog/retirements.js';
+export * from './output/index.js';

@@ -49,6 +49,8 @@ export interface Report {
 export interface RuleContext {
   model: WorkspaceModel;
   report(r: Report): void;
+  /** "Today", for date-based rules (retirements); the engine passes the run's clock. Use `now ?? new Date()`. */
+  now?: Date;
 }
 
 export interface RuleDefinition<Id extends string = string> {

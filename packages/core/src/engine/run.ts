@@ -91,7 +91,7 @@ export function runCheck(input: CheckInput): CheckResult {
 
   // Findings of the engine itself.
   for (const f of files.values()) {
-    if (!f.recognised) continue;
+    if (!f.recognised || f.kind === 'policy') continue; // the policy loader reports its own syntax errors
     for (const e of f.parseErrors) {
       drafts.push({ ruleId: 'aigate/parse-error', severity: 'error', message: `${e.message}. The rest of this file is not checked; other files are.`, loc: { file: f.source.path, span: e.span, path: [] }, related: [], fixes: [] });
     }
@@ -120,7 +120,7 @@ export function runCheck(input: CheckInput): CheckResult {
       drafts.push({ ruleId: rule.id, severity: sev, message: r.message, loc: r.loc, related: r.related ?? [], fixes: r.fixes, env, workload: rec ? model.workload(rec) : undefined, key: r.key });
     };
     try {
-      rule.check({ model, report });
+      rule.check({ model, report, now });
     } catch (err) {
       const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
       drafts.push({ ruleId: 'aigate/rule-failed', severity: 'error', message: `rule ${rule.id} failed and its findings are missing: ${detail.split('\n').slice(0, 3).join(' ')}`, loc: fileLoc(policy.file ?? '.'), related: [], fixes: [], key: rule.id });

@@ -14,7 +14,7 @@ export function parseAssetRef(raw: string, loc: Loc): AssetRef {
     // A name can often still be read even when the version is templated.
     const m = /^azureml:([A-Za-z0-9][\w.-]*)[:@]/.exec(value);
     if (m) return { ...base, source: 'workspace', name: m[1] };
-    const r = REGISTRY_RE.exec(value.replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}/g, 'X'));
+    const r = REGISTRY_RE.exec(value.replace(/\$\{\{[^}]*\}\}|\$\{[^}]*\}/g, '<X>'));
     if (r) return { ...base, source: 'registry', registry: isTemplated(r[1]!) ? undefined : r[1], name: isTemplated(r[3]!) ? undefined : r[3] };
     return base;
   }

@@ -92,7 +92,7 @@ function secretsIn(text: string): string[] {
 
 /** Actions of a reusable workflow call, recognised by the called file's name and its inputs. */
 function actionsFromReusable(uses: string, withNode: YNode, loc: Loc): StepAction[] {
-  const file = uses.split('@')[0]!.split('/').pop() ?? '';
+  const file = uses.split('@')[0]!.replace(/\/(action\.ya?ml)?$/, '').split('/').pop() ?? '';
   const inputs = new Map(withNode.entries().map(([k, v]) => [k, v] as const));
   const out: StepAction[] = [];
   const str = (k: string): string | undefined => {
@@ -144,6 +144,10 @@ export function extractWorkflow(root: YNode, source: SourceFile): JobRecord[] {
       const run = runNode.string();
       if (run !== undefined) stepActions.push(...actionsFromScript(run, lookup, scriptLocator(runNode, source)));
       if (usesStep) {
+        // Local composite actions and deploy actions named for what they do (create-deployment, allocate-traffic).
+        if (usesStep.startsWith('./') || /deploy|traffic|endpoint/i.test(usesStep.split('@')[0]!.split('/').pop() ?? '')) {
+          if (!PROVISION_ACTIONS.test(usesStep)) stepActions.push(...actionsFromReusable(usesStep, step.get('with'), step.get('uses').loc));
+        }
         if (PROVISION_ACTIONS.test(usesStep) && !/azure\/cli@/i.test(usesStep)) stepActions.push({ kind: 'provision', via: usesStep.split('@')[0]!, loc: step.get('uses').loc, files: [] });
         const inlineScript = step.at('with', 'inlineScript');
         if (/azure\/cli@/i.test(usesStep) && inlineScript.string()) stepActions.push(...actionsFromScript(inlineScript.string()!, lookup, scriptLocator(inlineScript, source)));

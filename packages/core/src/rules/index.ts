@@ -7,6 +7,7 @@ import { PROMOTION_RULES } from './promotion/index.js';
 import { RESILIENCE_RULES } from './resilience/index.js';
 import { SHARING_RULES } from './sharing/index.js';
 import { VERSIONING_RULES } from './versioning/index.js';
+import { RULE_DOCS } from './docs.generated.js';
 
 const THEMED = [...PROMOTION_RULES, ...ENVIRONMENTS_RULES, ...VERSIONING_RULES, ...SHARING_RULES, ...MODELS_RULES, ...RESILIENCE_RULES, ...MONITORING_RULES] as const;
 
@@ -21,4 +22,9 @@ export const ALL_RULES: readonly RuleDefinition[] = [...RULES, ...META_RULES];
 
 export function ruleById(id: string): RuleDefinition | undefined {
   return ALL_RULES.find((r) => r.id === id);
+}
+
+/** A rule's Markdown documentation. */
+export function ruleDoc(id: string): string | undefined {
+  return RULE_DOCS[id];
 }

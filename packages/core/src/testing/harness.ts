@@ -15,7 +15,7 @@ export interface Marker {
   ruleId: string;
 }
 
-const WANT_RE = /#\s*want:\s*([\w/,\s-]+?)\s*$/;
+const WANT_RE = /#\s*(?:want|expect):\s*([\w/,\s-]+?)\s*$/;
 
 /** `# want: rule-id[, rule-id]` at the end of a line: the findings that must start on that line. */
 export function readMarkers(files: Files): Marker[] {
@@ -55,5 +55,5 @@ export function markerDiff(files: Files, options: CheckOptions & { rules?: strin
 
 /** Strip `# want:` markers (for showing fixtures without them). */
 export function stripMarkers(text: string): string {
-  return text.replace(/\s*#\s*want:[^\n]*/g, '');
+  return text.replace(/\s*#\s*(?:want|expect):[^\n]*/g, '');
 }

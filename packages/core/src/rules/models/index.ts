@@ -1,1 +1,3 @@
-export const MODELS_RULES = [] as const;
+import { allowedModels } from './allowed-models.js';
+
+export const MODELS_RULES = [allowedModels] as const;

@@ -1,1 +1,3 @@
-export const MONITORING_RULES = [] as const;
+import { prodMonitoring } from './prod-monitoring.js';
+
+export const MONITORING_RULES = [prodMonitoring] as const;

@@ -1,0 +1,178 @@
+import { defineRule, type FixSpec, type Report } from '../../engine/rule.js';
+import { isTemplated } from '../../formats/templating.js';
+import type { DeploymentRecord, EndpointRecord } from '../../model/records.js';
+import type { WorkspaceModel } from '../../model/workspace.js';
+import type { Loc } from '../../yaml/nodes.js';
+import { groupBy } from '../helpers.js';
+import { byEnvRank, endpointStem, readField, recordNode, unique, type Field } from './logical.js';
+
+type Rec = DeploymentRecord | EndpointRecord;
+
+/** A governance setting of one record, as compared across environments. */
+interface Setting {
+  /** Normalised value for comparison. */
+  value: string;
+  /** How to show it in messages. */
+  shown: string;
+  /** Where it is written; the record's name when it is left to its default. */
+  loc: Loc;
+  /** The scalar as written, when it is a plain scalar of the same key (for the fix). */
+  scalar?: { loc: Loc; text: string };
+}
+
+interface Check<R extends Rec> {
+  /** The key as written in YAML, for messages. */
+  label: string;
+  /** Rank of a normalised value when one value is the stricter governance (higher is stricter). */
+  strictness?: (value: string) => number;
+  read(model: WorkspaceModel, r: R): Setting | undefined;
+}
+
+function scalarSetting(model: WorkspaceModel, r: Rec, key: string, fallback: string, normalise: (s: string) => string = (s) => s.toLowerCase()): Setting | undefined {
+  const field: Field = readField(recordNode(model, r), key);
+  if (field.state === 'unknown') return undefined;
+  if (field.state === 'absent') return { value: normalise(fallback), shown: `leaves it unset (default '${fallback}')`, loc: r.nameLoc };
+  const src = model.files.get(r.file)?.source.text ?? '';
+  const span = field.node.span;
+  return { value: normalise(field.value), shown: `sets '${field.value}'`, loc: field.node.loc, scalar: { loc: field.node.loc, text: src.slice(span.start, span.end) } };
+}
+
+const DEPLOYMENT_CHECKS: Array<Check<DeploymentRecord>> = [
+  {
+    label: 'deployment kind',
+    read(model, d) {
+      if (d.kind === 'batch') return undefined;
+      const root = recordNode(model, d);
+      const schema = root?.get('$schema');
+      const type = root?.get('type');
+      const loc = type?.exists ? type.loc : schema?.exists ? schema.loc : d.nameLoc;
+      return { value: d.kind, shown: d.kind === 'kubernetes-online' ? 'is a Kubernetes online deployment' : 'is a managed online deployment', loc };
+    },
+  },
+  {
+    label: 'egress_public_network_access',
+    strictness: (v) => (v === 'disabled' ? 1 : 0),
+    read: (model, d) => (d.kind === 'managed-online' ? scalarSetting(model, d, 'egress_public_network_access', 'enabled') : undefined),
+  },
+  {
+    label: 'app_insights_enabled',
+    strictness: (v) => (v === 'true' ? 1 : 0),
+    read: (model, d) => (d.kind === 'batch' ? undefined : scalarSetting(model, d, 'app_insights_enabled', 'false')),
+  },
+  {
+    label: 'data_collector',
+    strictness: (v) => (v === 'on' ? 1 : 0),
+    read(_model, d) {
+      if (d.kind === 'batch') return undefined;
+      const dc = d.dataCollector;
+      const on = !!dc && (dc.inputs || dc.outputs);
+      const streams = dc ? [dc.inputs ? 'model_inputs' : '', dc.outputs ? 'model_outputs' : ''].filter(Boolean).join(' and ') : '';
+      const shown = !dc ? 'collects no data (no data_collector)' : on ? `collects ${streams}` : 'collects no data (no model_inputs or model_outputs collection)';
+      return { value: on ? 'on' : 'off', shown, loc: dc ? dc.loc : d.nameLoc };
+    },
+  },
+  {
+    label: 'model',
+    read(_model, d) {
+      const ref = d.model;
+      if (!ref?.name || isTemplated(ref.name)) return undefined;
+      return { value: ref.name.toLowerCase(), shown: `deploys model '${ref.name}'`, loc: ref.loc };
+    },
+  },
+];
+
+const ENDPOINT_CHECKS: Array<Check<EndpointRecord>> = [
+  { label: 'auth_mode', strictness: (v) => ['key', 'aml_token', 'aad_token'].indexOf(v), read: (model, e) => scalarSetting(model, e, 'auth_mode', e.kind === 'batch' ? 'aad_token' : 'key') },
+  { label: 'public_network_access', strictness: (v) => (v === 'disabled' ? 1 : 0), read: (model, e) => scalarSetting(model, e, 'public_network_access', 'enabled') },
+];
+
+function advice<R extends Rec>(c: Check<R>, higher: string, lower: string, env: string, lowerEnv: string): string {
+  const same = `Use the same ${c.label} in every environment`;
+  const order = c.strictness ? c.strictness(higher) - c.strictness(lower) : 0;
+  if (order > 0) return `${same}: raise ${lowerEnv} to ${env}'s setting, so that ${lowerEnv} tests what ${env} enforces.`;
+  if (order < 0) return `${same}: set ${env} to ${lowerEnv}'s value; ${env} should not be weaker than what ${lowerEnv} tested.`;
+  return `${same}: set ${env} to ${lowerEnv}'s value, or change ${lowerEnv} as well.`;
+}
+
+function describe(r: Rec): string {
+  if (r.type === 'endpoint') return `endpoint '${r.name}'`;
+  return `deployment '${r.name}' of endpoint '${r.endpointName}'`;
+}
+
+export const governanceParity = defineRule({
+  id: 'environments/governance-parity',
+  theme: 'environment-separation',
+  description: 'The dev, test and prod variants of one deployment keep the same governance: authentication, network access, deployment kind, monitoring, data collection and model.',
+  defaultSeverity: 'warning',
+  crossFile: true,
+  fixable: true,
+  guidance: [
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI operations',
+      quote: 'If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes.',
+    },
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI deployment',
+      quote: 'Use Azure Policy to enforce governance consistently across all workload environments.',
+    },
+  ],
+  check({ model, report }) {
+    const rank = byEnvRank(model);
+    const usable = (r: Rec): boolean => {
+      const env = model.env(r);
+      return !!env && model.tierOfEnv(env) !== 'sandbox';
+    };
+    const compatible = (a: Rec, b: Rec): boolean => {
+      const wa = model.workload(a);
+      const wb = model.workload(b);
+      return !wa || !wb || wa === wb;
+    };
+
+    const compare = <R extends Rec>(groups: Map<string, R[]>, checks: Array<Check<R>>): void => {
+      for (const group of groups.values()) {
+        const envs = unique(group.map((r) => model.env(r)!)).sort(rank);
+        for (let i = 1; i < envs.length; i++) {
+          const env = envs[i]!;
+          for (const higher of group.filter((r) => model.env(r) === env)) {
+            let lower: R | undefined;
+            for (let j = i - 1; j >= 0 && !lower; j--) lower = group.find((r) => model.env(r) === envs[j] && compatible(r, higher));
+            if (!lower) continue;
+            const lowerEnv = model.env(lower)!;
+            for (const c of checks) {
+              const h = c.read(model, higher);
+              const l = c.read(model, lower);
+              if (!h || !l || h.value === l.value) continue;
+              const fixes: FixSpec[] = [];
+              if (h.scalar && l.scalar) {
+                fixes.push({ title: `Set ${c.label} to ${l.scalar.text} as in ${lowerEnv}`, edits: [{ file: h.scalar.loc.file, span: h.scalar.loc.span, newText: l.scalar.text }] });
+              }
+              const same = higher.type === 'endpoint' ? 'the same endpoint' : 'the same deployment';
+              const r: Report = {
+                loc: h.loc,
+                record: higher,
+                key: c.label,
+                related: [{ loc: l.loc, message: `${lowerEnv} ${l.shown} here (${describe(lower)})` }],
+                fixes,
+                message: `${c.label} differs between environments for ${same}: ${env} ${h.shown}, ${lowerEnv} ${l.shown} (${describe(higher)} in ${env}, ${describe(lower)} in ${lowerEnv}). What ${lowerEnv} tests is not what ${env} runs, which can hide breaking changes until release. ${advice(c, h.value, l.value, env, lowerEnv)}`,
+              };
+              report(r);
+            }
+          }
+        }
+      }
+    };
+
+    const deployments = model.deployments.filter((d) => usable(d) && d.name && d.endpointName);
+    compare(
+      groupBy(deployments, (d) => `${d.kind === 'batch' ? 'batch' : 'online'}|${d.name!.toLowerCase()}|${endpointStem(model, d.endpointName!)}`),
+      DEPLOYMENT_CHECKS,
+    );
+    const endpoints = model.endpoints.filter((e) => usable(e) && e.name);
+    compare(
+      groupBy(endpoints, (e) => `${e.kind === 'batch' ? 'batch' : 'online'}|${endpointStem(model, e.name!)}`),
+      ENDPOINT_CHECKS,
+    );
+  },
+});

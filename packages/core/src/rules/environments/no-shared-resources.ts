@@ -1,0 +1,119 @@
+import { defineRule } from '../../engine/rule.js';
+import { isTemplated } from '../../formats/templating.js';
+import type { JobRecord, StepAction } from '../../model/records.js';
+import type { WorkspaceModel } from '../../model/workspace.js';
+import type { Loc } from '../../yaml/nodes.js';
+import { groupBy } from '../helpers.js';
+import { byEnvRank, endpointStem, endpointUses, listWords, unique, useLabel, type EndpointUse } from './logical.js';
+
+const KIND_ORDER: Record<EndpointUse['kind'], number> = { endpoint: 0, deployment: 1, action: 2 };
+
+/** The environment a resource name says it belongs to (`chat-prod` -> prod), when that is one of `envs`. */
+function ownerByName(model: WorkspaceModel, name: string, envs: readonly string[]): string | undefined {
+  const named = name
+    .split(/[-_.]+/)
+    .map((t) => model.envs.byName(t)?.name)
+    .filter((e): e is string => !!e && envs.includes(e));
+  const distinct = unique(named);
+  return distinct.length === 1 ? distinct[0] : undefined;
+}
+
+/** The environments to report: all but the owner named by the resource, else all but the lowest. */
+function reportedEnvs(model: WorkspaceModel, name: string, envs: string[]): string[] {
+  const owner = ownerByName(model, name, envs);
+  return owner ? envs.filter((e) => e !== owner) : envs.slice(1);
+}
+
+interface WorkspaceUse {
+  job: JobRecord;
+  action: StepAction;
+  env: string;
+  key: string;
+  label: string;
+}
+
+const WORKSPACE_ACTIONS: ReadonlyArray<StepAction['kind']> = ['deploy', 'traffic', 'evaluate', 'register', 'provision', 'delete-deployment'];
+
+export const noSharedResources = defineRule({
+  id: 'environments/no-shared-resources',
+  theme: 'environment-separation',
+  description: 'Two environments never use the same Azure ML endpoint name or the same workspace; each environment has its own (registries are meant to be shared).',
+  defaultSeverity: 'error',
+  crossFile: true,
+  fixable: false,
+  guidance: [
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI operations',
+      quote: 'If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes.',
+    },
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI operations',
+      quote: 'Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals.',
+    },
+  ],
+  check({ model, report }) {
+    const rank = byEnvRank(model);
+    const outsideSandbox = (env: string | undefined): env is string => !!env && model.tierOfEnv(env) !== 'sandbox';
+
+    // 1. Endpoint names: unique per region, so one name in two environments is one endpoint or a collision.
+    const uses = endpointUses(model, { physical: true }).filter((u) => outsideSandbox(u.env));
+    for (const group of groupBy(uses, (u) => u.name.toLowerCase()).values()) {
+      const envs = unique(group.map((u) => u.env!)).sort(rank);
+      if (envs.length < 2) continue;
+      const name = group[0]!.name;
+      const owner = ownerByName(model, name, envs);
+      for (const env of reportedEnvs(model, name, envs)) {
+        const mine = group.filter((u) => u.env === env).sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+        const primary = mine[0]!;
+        const others = envs.filter((e) => e !== env);
+        const suggestion = `${endpointStem(model, name)}-${env.toLowerCase()}`;
+        const related: Array<{ loc: Loc; message: string }> = [
+          ...group.filter((u) => u.env !== env).map((u) => ({ loc: u.loc, message: `${u.env} uses '${name}' here: ${useLabel(u)}` })),
+          ...mine.slice(1).map((u) => ({ loc: u.loc, message: `${env} also uses '${name}' here: ${useLabel(u)}` })),
+        ];
+        report({
+          loc: primary.loc,
+          record: primary.record,
+          key: `endpoint:${name.toLowerCase()}`,
+          related,
+          message: owner
+            ? `The ${env} environment uses endpoint '${name}', which by its name is ${owner}'s endpoint, and ${listWords(others)} ${others.length > 1 ? 'use' : 'uses'} it too. Azure ML endpoint names are unique within a region, so what ${env} deploys there reaches ${owner} without promotion. Give ${env} its own endpoint (for example '${suggestion}') in its endpoint, deployment and workflow.`
+            : `Endpoint '${name}' is used by ${env} and also by ${listWords(others)}. Azure ML endpoint names are unique within a region, so the environments either collide or share one endpoint, and a change made for ${listWords(others)} reaches ${env} without promotion. Give ${env} its own endpoint name (for example '${suggestion}') in its endpoint, deployment and workflow.`,
+        });
+      }
+    }
+
+    // 2. Workspaces: the same --workspace-name + --resource-group targeted by jobs of different environments.
+    const wsUses: WorkspaceUse[] = [];
+    for (const { job, action } of model.jobActions(WORKSPACE_ACTIONS)) {
+      const env = model.env(job);
+      const ws = action.workspace;
+      const rg = action.resourceGroup;
+      if (!outsideSandbox(env) || !ws || !rg || isTemplated(ws) || isTemplated(rg)) continue;
+      wsUses.push({ job, action, env, key: `${rg.toLowerCase()}/${ws.toLowerCase()}`, label: `workspace '${ws}' in resource group '${rg}'` });
+    }
+    for (const group of groupBy(wsUses, (u) => u.key).values()) {
+      const envs = unique(group.map((u) => u.env)).sort(rank);
+      if (envs.length < 2) continue;
+      const { label } = group[0]!;
+      const wsName = group[0]!.action.workspace!;
+      for (const env of reportedEnvs(model, `${wsName}-${group[0]!.action.resourceGroup!}`, envs)) {
+        const mine = group.filter((u) => u.env === env);
+        const primary = mine[0]!;
+        const others = envs.filter((e) => e !== env);
+        report({
+          loc: primary.action.loc,
+          record: primary.job,
+          key: `workspace:${group[0]!.key}`,
+          related: [
+            ...group.filter((u) => u.env !== env).map((u) => ({ loc: u.action.loc, message: `job '${u.job.id}' of ${u.env} uses the same workspace here (${u.action.via})` })),
+            ...mine.slice(1).map((u) => ({ loc: u.action.loc, message: `job '${u.job.id}' of ${env} also uses it here (${u.action.via})` })),
+          ],
+          message: `Job '${primary.job.id}' of ${env} works in ${label}, which ${listWords(others)} also ${others.length > 1 ? 'use' : 'uses'}: models, endpoints and deployments of the environments mix in one workspace, so what is tested in one is changed by the other. Point ${env} at its own workspace and resource group; share models through an Azure ML registry instead.`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,111 @@
+import { defineRule } from '../../engine/rule.js';
+import { isTemplated } from '../../formats/templating.js';
+import type { AssetRef, DeploymentRecord } from '../../model/records.js';
+import type { WorkspaceModel } from '../../model/workspace.js';
+import { tierOfName } from '../../policy/tiers.js';
+
+/** A model reference with a fixed, known name and version. */
+function comparable(ref: AssetRef | undefined): ref is AssetRef & { name: string; version: string } {
+  return !!ref && ref.pinned === true && !!ref.name && !!ref.version && !isTemplated(ref.raw);
+}
+
+/** `chat-prod` and `chat-stg-eus` as `chat` and `chat-eus`: a name with its environment words removed. */
+function stem(model: WorkspaceModel, name: string): string {
+  return name
+    .toLowerCase()
+    .split(/[-_.]+/)
+    .filter((t) => t && !tierOfName(t) && !model.envs.byName(t))
+    .join('-');
+}
+
+function isBatch(d: DeploymentRecord): boolean {
+  return d.kind === 'batch';
+}
+
+/** The deployments of the lower environment that are the same logical deployment as `d`. */
+function counterparts(model: WorkspaceModel, d: DeploymentRecord, lowerEnv: string): DeploymentRecord[] {
+  const workload = model.workload(d);
+  const cands = model.deployments.filter((c) => {
+    if (c === d || model.env(c) !== lowerEnv || isBatch(c) !== isBatch(d)) return false;
+    const w = model.workload(c);
+    return !workload || !w || w === workload;
+  });
+  if (d.endpointName) {
+    const s = stem(model, d.endpointName);
+    const byEndpoint = cands.filter((c) => c.endpointName && stem(model, c.endpointName) === s);
+    if (byEndpoint.length) return byEndpoint;
+  }
+  // Without a matching endpoint, the same deployment name (environment words removed) where an endpoint name is unknown.
+  if (!d.name) return [];
+  const n = stem(model, d.name);
+  return cands.filter((c) => c.name && stem(model, c.name) === n && (!c.endpointName || !d.endpointName));
+}
+
+function refText(ref: AssetRef & { name: string; version: string }): string {
+  return `${ref.name}:${ref.version}`;
+}
+
+export const prodVersionTested = defineRule({
+  id: 'promotion/prod-version-tested',
+  theme: 'model-promotion',
+  description: 'Prod runs the model version that the environment before it runs: same model name and version for the same logical deployment.',
+  defaultSeverity: 'error',
+  crossFile: true,
+  fixable: false,
+  guidance: [
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI models',
+      quote: 'Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria.',
+    },
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI operations',
+      quote: 'If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes.',
+    },
+  ],
+  check({ model, report }) {
+    for (const d of model.deployments) {
+      if (model.tier(d) !== 'prod' || !comparable(d.model)) continue;
+      const env = model.env(d)!;
+      const lowerEnv = model.previousEnv(env);
+      if (!lowerEnv) continue;
+      const cands = counterparts(model, d, lowerEnv);
+      // Unknown (templated, floating) versions below make the comparison impossible: say nothing.
+      if (!cands.length || cands.some((c) => !comparable(c.model))) continue;
+      const ref = d.model;
+      const tested = (r: AssetRef | undefined): boolean => comparable(r) && cands.some((c) => c.model!.name!.toLowerCase() === r.name.toLowerCase() && c.model!.version === r.version);
+      if (tested(ref)) continue;
+      // Another deployment of the same prod endpoint runs a newer version of the model: this one is the previous
+      // deployment, kept to fall back to during the rollout. Only the newest version is compared.
+      const newer = model.deployments.some(
+        (s) =>
+          s !== d &&
+          model.env(s) === env &&
+          !!s.endpointName &&
+          s.endpointName.toLowerCase() === d.endpointName?.toLowerCase() &&
+          comparable(s.model) &&
+          s.model.name.toLowerCase() === ref.name.toLowerCase() &&
+          s.model.version.localeCompare(ref.version, undefined, { numeric: true }) > 0,
+      );
+      if (newer) continue;
+      const lowerRefs = cands.map((c) => c.model as AssetRef & { name: string; version: string });
+      const testedText = [...new Set(lowerRefs.map(refText))];
+      const sameName = lowerRefs.find((c) => c.name.toLowerCase() === ref.name.toLowerCase());
+      const bothLocal = ref.source === 'workspace' && lowerRefs.every((c) => c.source === 'workspace');
+      const label = `deployment '${d.name ?? '(unnamed)'}'${d.endpointName ? ` of endpoint '${d.endpointName}'` : ''}`;
+      const fix = sameName
+        ? `Deploy ${refText(ref)} to ${lowerEnv} and evaluate it there first, or set ${env} back to ${refText(sameName)}.`
+        : `Promote the model that ${lowerEnv} runs, or deploy ${refText(ref)} to ${lowerEnv} and evaluate it there first.`;
+      const local = bothLocal
+        ? ` Both are workspace references (azureml:name:version), and each workspace numbers its own versions, so equal numbers do not prove the same model: share the model to a registry and reference azureml://registries/<registry>/models/${ref.name}/versions/<version> in both environments to make this comparison exact.`
+        : '';
+      report({
+        loc: ref.loc,
+        record: d,
+        related: cands.map((c) => ({ loc: c.model!.loc, message: `${lowerEnv} runs ${refText(c.model as AssetRef & { name: string; version: string })} here` })),
+        message: `The ${env} ${label} runs model ${refText(ref)}, but ${lowerEnv}, the environment before ${env}, runs ${testedText.join(' and ')}, so the version reaching ${env} was not tested in ${lowerEnv}. ${fix}${local}`,
+      });
+    }
+  },
+});

@@ -1,0 +1,110 @@
+import { defineRule } from '../../engine/rule.js';
+import { isTemplated } from '../../formats/templating.js';
+import type { DeploymentRecord, StepAction } from '../../model/records.js';
+import { evaluationBetween, evaluationSignals } from './evaluation-before-promotion.js';
+import { fullShare } from './no-direct-full-cutover.js';
+import { normalizePath } from './prod-after-lower-environment.js';
+
+const lower = (s: string | undefined): string | undefined => s?.toLowerCase();
+
+export const rollbackTarget = defineRule({
+  id: 'promotion/rollback-target',
+  theme: 'model-promotion',
+  description: 'A prod online endpoint keeps a previous deployment to fall back to: the old deployment is not deleted right after the cutover, and the only deployment is not updated in place.',
+  defaultSeverity: 'warning',
+  crossFile: true,
+  fixable: false,
+  guidance: [
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI models',
+      quote: 'Maintain version control for models and ensure a rollback mechanism for underperforming versions.',
+    },
+    {
+      seed: '000_a682b06f95e9be02.txt',
+      heading: 'Manage AI business continuity',
+      quote: 'Doing so is critical for tracking modifications and ensuring the ability to restore previous versions during recovery.',
+    },
+  ],
+  check({ model, report }) {
+    const signals = evaluationSignals(model);
+
+    // (a) The previous deployment is deleted in the same job, right after all traffic left it.
+    for (const job of model.jobs) {
+      if (model.tier(job) !== 'prod') continue;
+      const env = model.env(job)!;
+      job.actions.forEach((del, k) => {
+        if (del.kind !== 'delete-deployment' || !del.deploymentName) return;
+        const gone = del.deploymentName;
+        let cutover: StepAction | undefined;
+        for (let i = k - 1; i >= 0 && !cutover; i--) {
+          const t = job.actions[i]!;
+          if (t.kind !== 'traffic') continue;
+          const ep = lower(t.endpointName ?? t.traffic?.endpointName);
+          if (ep && del.endpointName && ep !== lower(del.endpointName)) continue;
+          cutover = t;
+        }
+        const full = fullShare(cutover?.traffic);
+        if (!cutover || !full) return;
+        const movedTo = !isTemplated(full.deployment) && lower(full.deployment) !== lower(gone) ? full.deployment : undefined;
+        const listedAtZero = cutover.traffic!.shares.some((s) => lower(s.deployment) === lower(gone) && s.percent === 0);
+        if (!movedTo && !listedAtZero) return;
+        if (evaluationBetween(model, job, cutover, del, signals)) return;
+        const endpoint = del.endpointName ?? cutover.endpointName;
+        const to = movedTo ? `'${movedTo}'` : `'${full.deployment}'`;
+        report({
+          loc: del.loc,
+          record: job,
+          key: gone,
+          related: [{ loc: cutover.loc, message: `all traffic moves to ${to} here` }],
+          message:
+            `Job '${job.id}' deletes deployment '${gone}'${endpoint ? ` of endpoint '${endpoint}'` : ''} in ${env} right after sending all traffic to ${to}, with no test in between, so if ${to} misbehaves there is no deployment left to send traffic back to. ` +
+            `Keep '${gone}' at 0% until ${to} has been checked (a smoke test, a soak period with monitoring), and delete it in a later step or run, after that check.`,
+        });
+      });
+    }
+
+    // (b) The only deployment of a prod endpoint is replaced in place by `az ml online-deployment update --file`.
+    const groups = new Map<string, DeploymentRecord[]>();
+    for (const d of model.deployments) {
+      if (d.kind === 'batch' || !d.endpointName) continue;
+      const key = `${model.env(d) ?? ''}\u0000${d.endpointName.toLowerCase()}`;
+      groups.set(key, [...(groups.get(key) ?? []), d]);
+    }
+    const deployActions = model.jobActions(['deploy']);
+    for (const list of groups.values()) {
+      if (list.length !== 1) continue;
+      const d = list[0]!;
+      if (model.tier(d) !== 'prod' || !d.name) continue;
+      const endpoint = d.endpointName!;
+      const file = normalizePath(d.file);
+      // Another deployment of the endpoint: in the endpoint's traffic, or created under another name by a workflow.
+      const siblingInTraffic = model.endpoints.some(
+        (e) => lower(e.name) === lower(endpoint) && (!model.env(e) || model.env(e) === model.env(d)) && e.traffic?.shares.some((s) => lower(s.deployment) !== lower(d.name)),
+      );
+      const siblingCreated = deployActions.some(
+        ({ job, action }) =>
+          action.via === 'az ml online-deployment create' &&
+          (!model.env(job) || model.env(job) === model.env(d)) &&
+          (lower(action.endpointName) === lower(endpoint) || action.files.some((f) => normalizePath(f) === file)) &&
+          !!action.deploymentName &&
+          lower(action.deploymentName) !== lower(d.name),
+      );
+      if (siblingInTraffic || siblingCreated) continue;
+      for (const { job, action } of deployActions) {
+        if (action.via !== 'az ml online-deployment update') continue;
+        if (!action.files.some((f) => normalizePath(f) === file)) continue;
+        if (action.deploymentName && lower(action.deploymentName) !== lower(d.name)) continue;
+        if (model.env(job) && model.env(job) !== model.env(d)) continue;
+        report({
+          loc: action.loc,
+          record: d,
+          related: [{ loc: d.nameLoc, message: `the only deployment of endpoint '${endpoint}' in ${model.env(d)}` }],
+          message:
+            `Job '${job.id}' replaces deployment '${d.name}' of endpoint '${endpoint}' in ${model.env(d)} in place (${action.via} --file ${d.file}), and it is the endpoint's only deployment in the repository, so there is nothing to send traffic back to if the new model misbehaves. ` +
+            `Deploy each new version as a second deployment (create 'green' next to '${d.name}', move traffic to it, keep '${d.name}' until 'green' is checked) instead of updating the only one.`,
+        });
+      }
+    }
+  },
+});
