@@ -27,14 +27,15 @@ export const endpointSingleWorkload = defineRule({
       for (const w of foreignWorkloads(s)) {
         const use = primaryUse(s, w);
         if (!use) continue;
-        const others = s.workloads.filter((o) => o !== w).map((o) => `'${o}'`);
         const belongs = s.owner && s.owner !== w ? `, which belongs to workload '${s.owner}'` : '';
+        const others = s.workloads.filter((o) => o !== w && !(belongs && o === s.owner)).map((o) => `'${o}'`);
+        const sharers = others.length ? `, ${belongs ? 'as' : 'and so'} ${others.length > 1 ? 'do workloads' : 'does workload'} ${listWords(others)}` : '';
         report({
           loc: use.loc,
           record: use.record,
           key: `${s.name.toLowerCase()}:${w}`,
           related: relatedUses(s, w),
-          message: `Workload '${w}' uses endpoint '${s.name}'${belongs}, and so ${others.length > 1 ? 'do workloads' : 'does workload'} ${listWords(others)}. Workloads that share an endpoint share its keys, network rules, capacity and outages, and one team's change reaches the other. Give '${w}' its own endpoint (for example '${s.name}-${w}'); if these are applications of one workload with the same governance and model needs, declare them as one workload in aigate.yaml.`,
+          message: `Workload '${w}' uses endpoint '${s.name}'${belongs}${sharers}. Workloads that share an endpoint share its keys, network rules, capacity and outages, and one team's change reaches the other. Give '${w}' its own endpoint (for example '${s.name}-${w}'); if these are applications of one workload with the same governance and model needs, declare them as one workload in aigate.yaml.`,
         });
       }
     }
