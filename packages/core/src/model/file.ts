@@ -1,5 +1,5 @@
 import type { Document } from 'yaml';
-import { detectAzureMl, extractAzureMl, type AzureMlKind } from '../formats/azureml.js';
+import { detectAzureMl, extractAzureMl, kindFromSchema, type AzureMlKind } from '../formats/azureml.js';
 import { extractWorkflow, isWorkflowPath } from '../formats/workflow.js';
 import { SourceFile, type Span } from '../text/source.js';
 import { YNode } from '../yaml/nodes.js';
@@ -30,14 +30,32 @@ export function isPolicyPath(path: string): boolean {
 
 /** True when a YAML file may be one aigate reads; other YAML (Helm charts, app config) is left alone. */
 export function looksRelevant(path: string, text: string): boolean {
-  return isWorkflowPath(path) || isPolicyPath(path) || AML_HINT.test(text);
+  if (isWorkflowPath(path) || isPolicyPath(path)) return true;
+  if (!AML_HINT.test(text)) return false;
+  // A `$schema` naming an Azure ML kind aigate does not analyse (pipeline jobs, components) settles it.
+  const schema = SCHEMA_LINE.exec(text)?.[1];
+  return schema === undefined || kindFromSchema(schema) !== 'other';
+}
+
+const SCHEMA_LINE = /^\$schema\s*:\s*['"]?([^'"\s#]+)/m;
+
+/**
+ * Files written as templates (`endpoint_name: {{ENDPOINT_NAME}}`) are not YAML until a script fills
+ * them in. `{{`/`}}` become `<<`/`>>` (same length, so offsets hold) and the value reads as templated.
+ */
+function parseTemplate(source: SourceFile): ReturnType<typeof parseYaml> | undefined {
+  if (!source.text.includes('{{')) return undefined;
+  const filled = new SourceFile(source.path, source.text.replace(/\{\{/g, '<<').replace(/\}\}/g, '>>'));
+  const parsed = parseYaml(filled);
+  return parsed.errors.length ? undefined : parsed;
 }
 
 export function analyzeFile(path: string, text: string): AnalyzedFile {
   const source = new SourceFile(path, text);
   const base: AnalyzedFile = { source, kind: 'yaml', recognised: false, records: [], parseErrors: [], suppressions: [], docs: [] };
   if (!looksRelevant(path, text)) return base;
-  const parsed = parseYaml(source);
+  let parsed = parseYaml(source);
+  if (parsed.errors.length && !isPolicyPath(path)) parsed = parseTemplate(source) ?? parsed;
   base.docs = parsed.docs;
   const fileSpan: Span = { start: 0, end: text.length };
   if (isPolicyPath(path)) {

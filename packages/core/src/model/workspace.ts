@@ -1,5 +1,5 @@
 import type { Policy, Tier } from '../policy/types.js';
-import { anyGlob } from '../util/glob.js';
+import { anyGlob, GlobIndex } from '../util/glob.js';
 import { EnvResolver, highest, type EnvMatch } from './environments.js';
 import type { AnalyzedFile } from './file.js';
 import type {
@@ -36,12 +36,16 @@ export class WorkspaceModel {
   readonly chain: string[];
   private readonly infos = new Map<AnyRecord, RecordInfo>();
   private readonly fileEnvCache = new Map<string, EnvMatch | undefined>();
+  private readonly workloadFiles: GlobIndex<string>;
+  private readonly workloadEndpoints: GlobIndex<string>;
 
   constructor(
     readonly files: ReadonlyMap<string, AnalyzedFile>,
     readonly policy: Policy,
   ) {
     this.envs = new EnvResolver(policy);
+    this.workloadFiles = new GlobIndex(policy.workloads.map((w) => ({ globs: w.files, value: w.name })));
+    this.workloadEndpoints = new GlobIndex(policy.workloads.map((w) => ({ globs: w.endpoints, value: w.name })));
     for (const f of files.values()) {
       for (const r of f.records) {
         switch (r.type) {
@@ -78,12 +82,12 @@ export class WorkspaceModel {
   }
 
   private workloadOfPath(path: string): string | undefined {
-    return this.policy.workloads.find((w) => w.files.length && anyGlob(w.files, path))?.name;
+    return this.workloadFiles.first(path);
   }
 
   private workloadOfEndpoint(name: string | undefined): string | undefined {
     if (!name) return undefined;
-    return this.policy.workloads.find((w) => w.endpoints.length && anyGlob(w.endpoints, name))?.name;
+    return this.workloadEndpoints.first(name);
   }
 
   private computeInfo(r: AnyRecord): RecordInfo {

@@ -75,7 +75,7 @@ export async function collectWorkspace(rootDir: string, options: CollectOptions 
     }
   };
 
-  const readOne = async (abs: string, rel: string, size: number): Promise<void> => {
+  const readOne = async (abs: string, rel: string, size: number, out: CollectedWorkspace): Promise<void> => {
     if (size > maxSize) {
       out.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit, and was not checked (raise --max-file-size to check it).` });
       return;
@@ -130,18 +130,36 @@ export async function collectWorkspace(rootDir: string, options: CollectOptions 
       }
       if (!e.isFile() || !exts.some((x) => e.name.toLowerCase().endsWith(x))) continue;
       if (ignored(active, rel, false) || ignored(extra, rel, false)) continue;
+      pending.push({ abs, rel });
+    }
+  };
+
+  const pending: Array<{ abs: string; rel: string }> = [];
+  await walk(root, '', []);
+  // Read in parallel, a bounded number at a time; results keep the walk's (sorted) order.
+  const stage = new Map<string, CollectedWorkspace>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pending.length) {
+      const { abs, rel } = pending[next++]!;
+      const local: CollectedWorkspace = { root, texts: new Map(), problems: [], notes: [] };
+      stage.set(rel, local);
       let size = 0;
       try {
         size = (await fs.stat(abs)).size;
       } catch (err) {
-        out.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}) and was not checked.` });
+        local.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}) and was not checked.` });
         continue;
       }
-      await readOne(abs, rel, size);
+      await readOne(abs, rel, size, local);
     }
   };
-
-  const rootLayers: IgnoreLayer[] = [];
-  await walk(root, '', rootLayers);
+  await Promise.all(Array.from({ length: Math.min(32, pending.length) }, worker));
+  for (const { rel } of pending) {
+    const local = stage.get(rel);
+    if (!local) continue;
+    for (const [k, v] of local.texts) out.texts.set(k, v);
+    out.problems.push(...local.problems);
+  }
   return out;
 }

@@ -74,10 +74,22 @@ export function isEnvWord(model: WorkspaceModel, word: string): boolean {
  * The logical name of an endpoint: lower case, with environment tokens removed
  * (`chat-dev`, `chat_prod`, `prod-chat` -> `chat`). A name made only of environment words stays as it is.
  */
+const stemCache = new WeakMap<WorkspaceModel, Map<string, string>>();
+
 export function endpointStem(model: WorkspaceModel, name: string): string {
-  const tokens = name.toLowerCase().split(/[-_.]+/).filter(Boolean);
-  const kept = tokens.filter((t) => !isEnvWord(model, t));
-  return (kept.length ? kept : tokens).join('-');
+  let cache = stemCache.get(model);
+  if (!cache) {
+    cache = new Map();
+    stemCache.set(model, cache);
+  }
+  let stem = cache.get(name);
+  if (stem === undefined) {
+    const tokens = name.toLowerCase().split(/[-_.]+/).filter(Boolean);
+    const kept = tokens.filter((t) => !isEnvWord(model, t));
+    stem = (kept.length ? kept : tokens).join('-');
+    cache.set(name, stem);
+  }
+  return stem;
 }
 
 /** Join a path relative to a file's folder; undefined when it leaves the repository or is absolute. */
@@ -195,7 +207,25 @@ export function endpointNameReplaced(model: WorkspaceModel, rec: DeploymentRecor
  * Every place that names an endpoint, with its environment and workload. With `physical`, files whose
  * endpoint name a workflow replaces are left out: the name they carry is not the endpoint's real name.
  */
+const usesCache = new WeakMap<WorkspaceModel, Map<boolean, EndpointUse[]>>();
+
+/** Every use of an endpoint name in the workspace (computed once per model and option). */
 export function endpointUses(model: WorkspaceModel, options: { physical?: boolean } = {}): EndpointUse[] {
+  let byOption = usesCache.get(model);
+  if (!byOption) {
+    byOption = new Map();
+    usesCache.set(model, byOption);
+  }
+  const physical = options.physical ?? false;
+  let uses = byOption.get(physical);
+  if (!uses) {
+    uses = computeEndpointUses(model, { physical });
+    byOption.set(physical, uses);
+  }
+  return uses;
+}
+
+function computeEndpointUses(model: WorkspaceModel, options: { physical?: boolean }): EndpointUse[] {
   const out: EndpointUse[] = [];
   const keep = (r: DeploymentRecord | EndpointRecord): boolean => !options.physical || !endpointNameReplaced(model, r);
   for (const e of model.endpoints) {

@@ -31,19 +31,34 @@ export const lowerEnvironmentPresent = defineRule({
     const prodRank = TIER_RANK.prod;
     const lowerEnvs = model.chain.filter((e) => (tierRank(e) ?? prodRank) < prodRank);
     const lowerUses: EndpointUse[] = endpointUses(model).filter((u) => (tierRank(u.env) ?? prodRank) < prodRank);
+    const lowerByStem = new Map<string, EndpointUse[]>();
+    for (const u of lowerUses) {
+      const k = endpointStem(model, u.name);
+      const l = lowerByStem.get(k);
+      if (l) l.push(u);
+      else lowerByStem.set(k, [u]);
+    }
     const hasLowerVariant = (stem: string, workload: string | undefined): boolean =>
-      lowerUses.some((u) => endpointStem(model, u.name) === stem && (!workload || !u.workload || u.workload === workload));
+      (lowerByStem.get(stem) ?? []).some((u) => !workload || !u.workload || u.workload === workload);
     const checked = lowerEnvs.length ? `looked in ${listWords(lowerEnvs)}` : 'no dev, test or staging configuration was found in this repository';
 
     const prodEndpoints = model.endpoints.filter((e) => e.name && model.tier(e) === 'prod');
     const prodDeployments = model.deployments.filter((d) => d.endpointName && model.tier(d) === 'prod');
     const stemOf = (r: EndpointRecord | DeploymentRecord): string => endpointStem(model, r.type === 'endpoint' ? r.name! : r.endpointName!);
 
+    const prodEndpointKeys = new Set(prodEndpoints.map((e) => `${model.env(e)}\u0000${stemOf(e)}`));
+    const prodDeploymentsByKey = new Map<string, DeploymentRecord[]>();
+    for (const d of prodDeployments) {
+      const k = `${model.env(d)}\u0000${stemOf(d)}`;
+      const l = prodDeploymentsByKey.get(k);
+      if (l) l.push(d);
+      else prodDeploymentsByKey.set(k, [d]);
+    }
     for (const e of prodEndpoints) {
       const stem = stemOf(e);
       if (hasLowerVariant(stem, model.workload(e))) continue;
       const env = model.env(e)!;
-      const deps = prodDeployments.filter((d) => stemOf(d) === stem && model.env(d) === env);
+      const deps = prodDeploymentsByKey.get(`${env}\u0000${stem}`) ?? [];
       report({
         loc: e.nameLoc,
         record: e,
@@ -55,7 +70,7 @@ export const lowerEnvironmentPresent = defineRule({
       const stem = stemOf(d);
       const env = model.env(d)!;
       // The endpoint's own finding covers its deployments.
-      if (prodEndpoints.some((e) => stemOf(e) === stem && model.env(e) === env)) continue;
+      if (prodEndpointKeys.has(`${env}\u0000${stem}`)) continue;
       if (hasLowerVariant(stem, model.workload(d))) continue;
       report({
         loc: d.endpointLoc ?? d.nameLoc,

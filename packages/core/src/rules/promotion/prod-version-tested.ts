@@ -10,35 +10,68 @@ function comparable(ref: AssetRef | undefined): ref is AssetRef & { name: string
 }
 
 /** `chat-prod` and `chat-stg-eus` as `chat` and `chat-eus`: a name with its environment words removed. */
-function stem(model: WorkspaceModel, name: string): string {
-  return name
-    .toLowerCase()
-    .split(/[-_.]+/)
-    .filter((t) => t && !tierOfName(t) && !model.envs.byName(t))
-    .join('-');
+function stemmer(model: WorkspaceModel): (name: string) => string {
+  const cache = new Map<string, string>();
+  return (name) => {
+    let s = cache.get(name);
+    if (s === undefined) {
+      s = name
+        .toLowerCase()
+        .split(/[-_.]+/)
+        .filter((t) => t && !tierOfName(t) && !model.envs.byName(t))
+        .join('-');
+      cache.set(name, s);
+    }
+    return s;
+  };
 }
 
 function isBatch(d: DeploymentRecord): boolean {
   return d.kind === 'batch';
 }
 
-/** The deployments of the lower environment that are the same logical deployment as `d`. */
-function counterparts(model: WorkspaceModel, d: DeploymentRecord, lowerEnv: string): DeploymentRecord[] {
-  const workload = model.workload(d);
-  const cands = model.deployments.filter((c) => {
-    if (c === d || model.env(c) !== lowerEnv || isBatch(c) !== isBatch(d)) return false;
-    const w = model.workload(c);
-    return !workload || !w || w === workload;
-  });
-  if (d.endpointName) {
-    const s = stem(model, d.endpointName);
-    const byEndpoint = cands.filter((c) => c.endpointName && stem(model, c.endpointName) === s);
-    if (byEndpoint.length) return byEndpoint;
+/** Deployments indexed once per run, so finding the counterparts of each prod deployment stays linear. */
+class Counterparts {
+  private readonly stem: (name: string) => string;
+  private readonly byEndpointStem = new Map<string, DeploymentRecord[]>();
+  private readonly byNameStem = new Map<string, DeploymentRecord[]>();
+  readonly byEndpoint = new Map<string, DeploymentRecord[]>();
+
+  constructor(private readonly model: WorkspaceModel) {
+    this.stem = stemmer(model);
+    const push = (m: Map<string, DeploymentRecord[]>, k: string, d: DeploymentRecord): void => {
+      const l = m.get(k);
+      if (l) l.push(d);
+      else m.set(k, [d]);
+    };
+    for (const d of model.deployments) {
+      const env = model.env(d);
+      if (!env) continue;
+      if (d.endpointName) {
+        push(this.byEndpointStem, `${env}\u0000${this.stem(d.endpointName)}`, d);
+        push(this.byEndpoint, `${env}\u0000${d.endpointName.toLowerCase()}`, d);
+      }
+      if (d.name) push(this.byNameStem, `${env}\u0000${this.stem(d.name)}`, d);
+    }
   }
-  // Without a matching endpoint, the same deployment name (environment words removed) where an endpoint name is unknown.
-  if (!d.name) return [];
-  const n = stem(model, d.name);
-  return cands.filter((c) => c.name && stem(model, c.name) === n && (!c.endpointName || !d.endpointName));
+
+  /** The deployments of the lower environment that are the same logical deployment as `d`. */
+  of(d: DeploymentRecord, lowerEnv: string): DeploymentRecord[] {
+    const { model } = this;
+    const workload = model.workload(d);
+    const fits = (c: DeploymentRecord): boolean => {
+      if (c === d || isBatch(c) !== isBatch(d)) return false;
+      const w = model.workload(c);
+      return !workload || !w || w === workload;
+    };
+    if (d.endpointName) {
+      const byEndpoint = (this.byEndpointStem.get(`${lowerEnv}\u0000${this.stem(d.endpointName)}`) ?? []).filter(fits);
+      if (byEndpoint.length) return byEndpoint;
+    }
+    // Without a matching endpoint, the same deployment name (environment words removed) where an endpoint name is unknown.
+    if (!d.name) return [];
+    return (this.byNameStem.get(`${lowerEnv}\u0000${this.stem(d.name)}`) ?? []).filter((c) => fits(c) && (!c.endpointName || !d.endpointName));
+  }
 }
 
 function refText(ref: AssetRef & { name: string; version: string }): string {
@@ -65,12 +98,14 @@ export const prodVersionTested = defineRule({
     },
   ],
   check({ model, report }) {
+    let index: Counterparts | undefined;
     for (const d of model.deployments) {
       if (model.tier(d) !== 'prod' || !comparable(d.model)) continue;
+      index ??= new Counterparts(model);
       const env = model.env(d)!;
       const lowerEnv = model.previousEnv(env);
       if (!lowerEnv) continue;
-      const cands = counterparts(model, d, lowerEnv);
+      const cands = index.of(d, lowerEnv);
       // Unknown (templated, floating) versions below make the comparison impossible: say nothing.
       if (!cands.length || cands.some((c) => !comparable(c.model))) continue;
       const ref = d.model;
@@ -78,15 +113,8 @@ export const prodVersionTested = defineRule({
       if (tested(ref)) continue;
       // Another deployment of the same prod endpoint runs a newer version of the model: this one is the previous
       // deployment, kept to fall back to during the rollout. Only the newest version is compared.
-      const newer = model.deployments.some(
-        (s) =>
-          s !== d &&
-          model.env(s) === env &&
-          !!s.endpointName &&
-          s.endpointName.toLowerCase() === d.endpointName?.toLowerCase() &&
-          comparable(s.model) &&
-          s.model.name.toLowerCase() === ref.name.toLowerCase() &&
-          s.model.version.localeCompare(ref.version, undefined, { numeric: true }) > 0,
+      const newer = (d.endpointName ? (index.byEndpoint.get(`${env}\u0000${d.endpointName.toLowerCase()}`) ?? []) : []).some(
+        (s) => s !== d && comparable(s.model) && s.model.name.toLowerCase() === ref.name.toLowerCase() && s.model.version.localeCompare(ref.version, undefined, { numeric: true }) > 0,
       );
       if (newer) continue;
       const lowerRefs = cands.map((c) => c.model as AssetRef & { name: string; version: string });

@@ -19,7 +19,19 @@ export interface EndpointSharing {
 const USE_ORDER: Record<EndpointUse['kind'], number> = { deployment: 0, action: 1, endpoint: 2 };
 
 /** Every endpoint name with its users, in file order. */
+const sharingCache = new WeakMap<WorkspaceModel, EndpointSharing[]>();
+
+/** Endpoints and the workloads that use them (computed once per model). */
 export function endpointSharing(model: WorkspaceModel): EndpointSharing[] {
+  let cached = sharingCache.get(model);
+  if (!cached) {
+    cached = computeEndpointSharing(model);
+    sharingCache.set(model, cached);
+  }
+  return cached;
+}
+
+function computeEndpointSharing(model: WorkspaceModel): EndpointSharing[] {
   const uses = endpointUses(model, { physical: true }).filter((u) => u.kind !== 'action' || u.action?.kind === 'deploy');
   const out: EndpointSharing[] = [];
   for (const group of groupBy(uses, (u) => u.name.toLowerCase()).values()) {
