@@ -234,6 +234,14 @@ export function actionsFromScript(script: string, env: EnvLookup, locOf: (start:
       }
       continue;
     }
+    if (word0 === 'yq' && (w.includes('-i') || w.includes('--inplace'))) {
+      // `yq -i '.model = "azureml://..."' deploy.yml`: the pipeline writes the field before deploying.
+      const expr = w.slice(1).find((x) => /^\.[A-Za-z_][\w.-]*\s*\|?=/.test(x));
+      const file = w[w.length - 1];
+      const field = expr ? /^\.([A-Za-z_][\w-]*)/.exec(expr)?.[1] : undefined;
+      if (field && file && file !== expr && /\.ya?ml$/i.test(file) && !cmd.words[cmd.words.length - 1]!.unknown) out.push({ kind: 'override', via: 'yq -i', loc, files: [file], field });
+      continue;
+    }
     if (word0 === 'pf' && w[1] === 'run' && w[2] === 'create') {
       const opts = readOptions(cmd.words, 3);
       const subject = [known(opt(opts, '--flow', '-f')), known(opt(opts, '--file')), known(opt(opts, '--name', '-n'))].join(' ');

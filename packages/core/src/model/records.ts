@@ -106,7 +106,7 @@ export interface TrafficSplit {
   raw?: string;
 }
 
-export type StepActionKind = 'deploy' | 'traffic' | 'evaluate' | 'share' | 'register' | 'provision' | 'delete-deployment';
+export type StepActionKind = 'deploy' | 'traffic' | 'evaluate' | 'share' | 'register' | 'provision' | 'delete-deployment' | 'override';
 
 /** Something a workflow step does that matters for governance. */
 export interface StepAction {
@@ -123,6 +123,8 @@ export interface StepAction {
   resourceGroup?: string;
   workspace?: string;
   registry?: string;
+  /** For `override`: the top-level key of `files` that the step rewrites before deploying (`yq -i '.model = ...'`). */
+  field?: string;
 }
 
 export interface WorkflowStep {

@@ -214,6 +214,17 @@ export class WorkspaceModel {
     return out;
   }
 
+  private overrides: Set<string> | undefined;
+
+  /** True when a workflow rewrites this top-level key of the file before deploying it (`yq -i '.model = ...'`). */
+  isOverridden(file: string, field: string): boolean {
+    if (!this.overrides) {
+      this.overrides = new Set();
+      for (const job of this.jobs) for (const a of job.actions) if (a.kind === 'override' && a.field) for (const f of a.files) this.overrides.add(`${normalizePath(f)}\u0000${a.field}`);
+    }
+    return this.overrides.has(`${file}\u0000${field}`);
+  }
+
   deploymentsOfEndpoint(name: string): DeploymentRecord[] {
     return this.deployments.filter((d) => d.endpointName === name);
   }

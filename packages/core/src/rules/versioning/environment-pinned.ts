@@ -46,7 +46,7 @@ export const environmentPinned = defineRule({
       const severity = protectedTier ? 'error' : 'warning';
       const where = `${deploymentLabel(d)} ${inEnv(model, d)}`;
       const env = d.environment;
-      if (env && env.source !== 'inline' && env.pinned === false) {
+      if (env && env.source !== 'inline' && env.pinned === false && !model.isOverridden(d.file, 'environment')) {
         // Curated environments follow Microsoft's patches; floating on them is accepted outside test and prod.
         const curated = isCurated(env);
         if (!curated || protectedTier) {

@@ -34,6 +34,26 @@ describe(RULE, () => {
     expect(check(files).findings.filter((f) => f.ruleId === RULE)).toEqual([]);
   });
 
+  it('does not fire when a workflow writes the model before deploying the file', () => {
+    const files = {
+      'deploy/prod/d.yml': `${header}name: blue\nendpoint_name: e\nmodel: azureml:chat@latest\n`,
+      '.github/workflows/cd.yml': [
+        'on: push',
+        'jobs:',
+        '  deploy-prod:',
+        '    runs-on: x',
+        '    environment: prod',
+        '    steps:',
+        `      - run: yq -i '.model = "azureml://registries/r/models/chat/versions/\${{ env.V }}"' deploy/prod/d.yml`,
+        '      - run: az ml online-deployment create -f deploy/prod/d.yml',
+        '',
+      ].join('\n'),
+    };
+    expect(check(files).findings.filter((f) => f.ruleId === RULE)).toEqual([]);
+    delete (files as Record<string, string>)['.github/workflows/cd.yml'];
+    expect(check(files).findings.filter((f) => f.ruleId === RULE)).toHaveLength(1);
+  });
+
   it('points at the model value and takes a severity from aigate.yaml per environment', () => {
     const files = {
       'aigate.yaml': 'version: 1\nenvironments:\n  - name: dev\n  - name: prod\nrules:\n  versioning/model-pinned:\n    environments:\n      prod: warning\n      dev: "off"\n',

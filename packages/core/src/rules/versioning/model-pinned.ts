@@ -16,6 +16,7 @@ export const modelPinned = defineRule({
     for (const d of model.deployments) {
       const ref = d.model;
       if (!ref || ref.pinned !== false) continue;
+      if (model.isOverridden(d.file, 'model')) continue; // the pipeline writes the version before deploying
       const protectedTier = model.isProtectedTier(d);
       if (ref.unpinnedBecause === 'inline' && !protectedTier) continue;
       const severity = protectedTier ? 'error' : 'warning';
