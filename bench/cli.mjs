@@ -2,7 +2,7 @@
 // same files with the `yaml` package alone (the floor any YAML linter pays). Both run in fresh node
 // processes, alternated, several times; the ratio of medians is printed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWorkspace } from './generate-workspace.mjs';
@@ -57,3 +57,16 @@ console.log(`files: ${files}, runs: ${runs} (medians, ms)`);
 console.log(`yaml parse only : ${y.toFixed(0)}`);
 console.log(`aigate check    : ${a.toFixed(0)}`);
 console.log(`ratio aigate / yaml-only: ${(a / y).toFixed(2)}x (target: within 1.5x)`);
+
+// Optional peer: Spectral with three equivalent rules (installed on first use into .tmp, not a dependency).
+if (process.env.BENCH_SPECTRAL === '1') {
+  const prefix = path.join(repo, '.tmp', 'spectral');
+  const bin = path.join(prefix, 'node_modules', '.bin', 'spectral');
+  if (!existsSync(bin)) {
+    console.log('installing @stoplight/spectral-cli 6.16.3 into .tmp/spectral ...');
+    execFileSync('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '@stoplight/spectral-cli@6.16.3'], { stdio: 'ignore' });
+  }
+  const s = time(bin, ['lint', `${ws}/**/*.yml`, '--ruleset', path.join(repo, 'bench', 'spectral-ruleset.yaml'), '--format', 'json', '--output', path.join(repo, '.tmp', 'spectral-report.json'), '--fail-severity', 'error', '--quiet']);
+  console.log(`spectral (3 rules): ${s.toFixed(0)} (one run)`);
+  console.log(`ratio spectral / aigate: ${(s / a).toFixed(1)}x`);
+}

@@ -20,7 +20,7 @@ export function generateWorkspace(root, fileCount) {
   for (let w = 0; w < workloads && written < fileCount; w++) {
     const name = `svc${w}`;
     policy.push(`  - name: ${name}`, `    files: ["services/${name}/**"]`);
-    for (const [i, e] of envs.entries()) {
+    for (const e of envs) {
       if (written >= fileCount) break;
       write(`services/${name}/${e}/endpoint.yml`, `$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json\nname: ${name}-${e}\nauth_mode: aml_token\npublic_network_access: disabled\ntags:\n  workload: ${name}\n`);
       written++;

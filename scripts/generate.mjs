@@ -35,6 +35,8 @@ const { ALL_RULES, RULES, THEME_TITLES, policySchema } = await import('../packag
 const schema = policySchema(RULES.map((r) => r.id));
 schema.$comment = BANNER;
 write('packages/core/schema/aigate.schema.json', `${JSON.stringify(schema, null, 2)}\n`);
+// The VS Code extension ships its own copy (contributes.yamlValidation).
+write('packages/vscode/schemas/aigate.schema.json', `${JSON.stringify(schema, null, 2)}\n`);
 
 function rulesTable(rules, linkBase) {
   const rows = rules.map((r) => {
@@ -56,3 +58,7 @@ function replaceBetween(path, name, body) {
 
 replaceBetween('README.md', 'rules', rulesTable(RULES, 'packages/core/src/rules/'));
 replaceBetween('packages/core/src/rules/README.md', 'rules', rulesTable(ALL_RULES, './'));
+
+// 3. The GitHub Action's bundle (committed, since an action runs from its repository as it is).
+const { execFileSync } = await import('node:child_process');
+execFileSync(process.execPath, ['packages/action/build.mjs'], { stdio: 'inherit' });

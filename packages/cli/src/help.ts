@@ -4,6 +4,7 @@ Usage: aigate <command> [options]
 
 Commands:
   check [paths...]   Check Azure ML files and GitHub workflows against the policy (default: the current folder)
+  gate --base <rev>  Show the promotions a change makes, and check their order and quality evidence
   rules              List the rules
   explain <rule>     Show a rule's documentation
   init               Write a starter aigate.yaml inferred from the repository layout
@@ -55,4 +56,28 @@ file names and workflow environments). Never overwrites an existing policy file.
 Options:
       --root <dir>   Where to write it (default: the current folder)
       --stdout       Print the policy instead of writing it
+`;
+
+export const GATE_HELP = `Usage: aigate gate --base <revision> [--head <revision>] [options]
+
+Shows the promotion plan of a change: every change, between the base and the head, to what runs
+in an environment of the promotion chain (model or version, content filter, instance type or
+count, traffic). For each promotion it checks, from local git and without GitHub:
+  - order: the promoted model version already runs in the previous environment on the base;
+  - quality evidence: the evidence file the policy names exists, is for this version, and meets
+    every threshold.
+It also lists the approvals each promotion needs; the GitHub Action counts them on the pull
+request. The policy is read from the base revision; a change to aigate.yaml applies after merge.
+
+Options:
+      --base <rev>         The revision the change goes into (branch, tag or commit). Required.
+      --head <rev>         The revision holding the change (default: the working tree, including
+                           uncommitted and untracked files)
+  -f, --format <name>      text (default), json or markdown (the promotion dossier)
+      --root <dir>         Folder of aigate.yaml (default: the folder holding aigate.yaml or .git)
+      --max-file-size <n>  Largest YAML file to read, in KiB (default 1024)
+  -h, --help               Show this help
+
+Exit codes: 0 order and evidence are complete (approvals still apply), 1 something is missing,
+2 usage error (no --base, unknown revision, not a git repository).
 `;

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { runCheckCommand } from './commands/check.js';
 import { runExplainCommand } from './commands/explain.js';
+import { runGateCommand } from './commands/gate.js';
 import { runInitCommand } from './commands/init.js';
 import { runRulesCommand } from './commands/rules.js';
-import { CHECK_HELP, EXPLAIN_HELP, INIT_HELP, MAIN_HELP, RULES_HELP } from './help.js';
+import { CHECK_HELP, EXPLAIN_HELP, GATE_HELP, INIT_HELP, MAIN_HELP, RULES_HELP } from './help.js';
 import { EXIT, UsageError, type Io } from './io.js';
 import { VERSION } from './version.js';
 
@@ -27,7 +28,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const [command, ...rest] = argv;
     if (!command || command === '-h' || command === '--help' || command === 'help') {
       const topic = command === 'help' ? rest[0] : undefined;
-      io.stdout(topic === 'check' ? CHECK_HELP : topic === 'rules' ? RULES_HELP : topic === 'explain' ? EXPLAIN_HELP : topic === 'init' ? INIT_HELP : MAIN_HELP);
+      io.stdout(topic === 'check' ? CHECK_HELP : topic === 'rules' ? RULES_HELP : topic === 'explain' ? EXPLAIN_HELP : topic === 'init' ? INIT_HELP : topic === 'gate' ? GATE_HELP : MAIN_HELP);
       return command ? EXIT.clean : EXIT.usage;
     }
     if (command === '-v' || command === '--version') {
@@ -91,8 +92,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (positionals.length) throw new UsageError(`aigate init takes no arguments (got ${positionals.join(' ')}); use --root`);
         return await runInitCommand({ root: values.root as string | undefined, stdout: values.stdout as boolean | undefined }, io);
       }
+      case 'gate': {
+        const { values, positionals } = parse(rest, {
+          base: { type: 'string' },
+          head: { type: 'string' },
+          format: { type: 'string', short: 'f' },
+          root: { type: 'string' },
+          'max-file-size': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        });
+        if (values.help) {
+          io.stdout(GATE_HELP);
+          return EXIT.clean;
+        }
+        if (positionals.length) throw new UsageError(`aigate gate takes no arguments (got ${positionals.join(' ')}); use --base, --head and --root`);
+        return await runGateCommand({ base: values.base as string | undefined, head: values.head as string | undefined, format: values.format as string | undefined, root: values.root as string | undefined, maxFileSize: values['max-file-size'] as string | undefined }, io);
+      }
       default:
-        throw new UsageError(`unknown command '${command}'; commands are check, rules, explain, init (aigate --help)`);
+        throw new UsageError(`unknown command '${command}'; commands are check, gate, rules, explain, init (aigate --help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -16,3 +16,8 @@ export { formatPath, type Loc, type YamlPath } from './yaml/nodes.js';
 export { inferPolicyText } from './policy/init.js';
 export { lookupRetirement, RETIREMENT_CATALOG_AS_OF, type RetirementInfo, type ModelLifecycle } from './catalog/retirements.js';
 export * from './output/index.js';
+export { escapeMarkdown, code as markdownCode } from './output/markdown.js';
+export * from './gate/index.js';
+export type { Approvers, QualityGatePolicy, MetricThreshold } from './policy/types.js';
+export * from './service/index.js';
+export { SUPPRESSION_REASON_PLACEHOLDER } from './model/suppressions.js';

@@ -15,6 +15,9 @@ export interface InlineSuppression {
 }
 
 export const SUPPRESSION_MARKER = 'aigate-ignore';
+/** The reason an editor writes for the person to replace. Until replaced it counts as no reason. */
+export const SUPPRESSION_REASON_PLACEHOLDER = '<why this is accepted>';
+const PLACEHOLDER_RE = /^<[^<>]*>$/;
 const COMMENT_RE = /(^|\s)#\s*aigate-ignore\b(.*)$/;
 
 function collectSpans(docs: Document[]): Span[] {
@@ -57,7 +60,10 @@ function parseBody(body: string): Pick<InlineSuppression, 'rules' | 'reason' | '
     }
   }
   if (!rules.length) problems.push('names no rule');
-  if (!reason) problems.push('gives no reason (write `-- why this is accepted` after the rule)');
+  if (reason && PLACEHOLDER_RE.test(reason)) {
+    problems.push(`still has the placeholder reason ${reason}; replace it with why this is accepted`);
+    reason = undefined;
+  } else if (!reason) problems.push('gives no reason (write `-- why this is accepted` after the rule)');
   return { rules, reason, expires, problems };
 }
 

@@ -6,7 +6,7 @@ import { YNode, type Loc } from '../yaml/nodes.js';
 import { didYouMean } from '../util/text.js';
 import { policySchema } from './schema.js';
 import { tierOfName } from './tiers.js';
-import type { EnvironmentPolicy, Policy, PolicyProblem, PolicySuppression, RuleSetting, Tier, WorkloadPolicy } from './types.js';
+import type { Approvers, EnvironmentPolicy, MetricThreshold, Policy, PolicyProblem, PolicySuppression, QualityGatePolicy, RuleSetting, Tier, WorkloadPolicy } from './types.js';
 
 export function conventionPolicy(): Policy {
   return {
@@ -27,7 +27,7 @@ function validatorFor(ruleIds: readonly string[]): ReturnType<Ajv['compile']> {
   const key = ruleIds.join(',');
   let v = validators.get(key);
   if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, code: { optimize: false } });
     v = ajv.compile(policySchema(ruleIds));
     validators.set(key, v);
   }
@@ -52,7 +52,7 @@ function displayPath(pointer: string): string {
 }
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  '': ['$schema', 'version', 'docs_url', 'environments', 'workloads', 'models', 'rules', 'suppressions', 'ignore', 'evaluation'],
+  '': ['$schema', 'version', 'docs_url', 'environments', 'workloads', 'models', 'rules', 'suppressions', 'ignore', 'evaluation', 'policy_owners', 'approval_roles', 'quality_gates'],
   environment: ['name', 'tier', 'files', 'aliases', 'protected', 'approvers'],
   approvers: ['users', 'teams', 'required'],
   workload: ['name', 'files', 'endpoints', 'content_filter', 'models'],
@@ -60,6 +60,9 @@ const KNOWN_KEYS: Record<string, string[]> = {
   suppression: ['rule', 'paths', 'environments', 'reason', 'expires'],
   ruleSetting: ['severity', 'environments'],
   evaluation: ['signals'],
+  qualityGate: ['name', 'models', 'workloads', 'environments', 'evidence', 'metrics'],
+  gateEvidence: ['path', 'data', 'owners'],
+  threshold: ['at_least', 'at_most'],
 };
 
 function knownKeysFor(pointer: string): string[] {
@@ -71,6 +74,10 @@ function knownKeysFor(pointer: string): string[] {
   if (/^\/suppressions\/\d+$/.test(pointer)) return KNOWN_KEYS.suppression!;
   if (/^\/rules\/[^/]+$/.test(pointer)) return KNOWN_KEYS.ruleSetting!;
   if (pointer === '/evaluation') return KNOWN_KEYS.evaluation!;
+  if (pointer === '/policy_owners' || /^\/quality_gates\/\d+\/evidence\/owners$/.test(pointer)) return KNOWN_KEYS.approvers!;
+  if (/^\/quality_gates\/\d+$/.test(pointer)) return KNOWN_KEYS.qualityGate!;
+  if (/^\/quality_gates\/\d+\/evidence$/.test(pointer)) return KNOWN_KEYS.gateEvidence!;
+  if (/^\/quality_gates\/\d+\/metrics\/[^/]+$/.test(pointer)) return KNOWN_KEYS.threshold!;
   return [];
 }
 
@@ -105,6 +112,8 @@ function schemaProblems(errors: ErrorObject[], root: YNode, ruleIds: readonly st
       message = `must be ${(e.params as { type: string }).type}`;
     } else if (e.keyword === 'const') {
       message = `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`;
+    } else if (e.keyword === 'minProperties') {
+      message = /\/metrics$/.test(e.instancePath) ? 'name at least one metric, each with at_least and/or at_most' : /\/metrics\/[^/]+$/.test(e.instancePath) ? 'give at_least, at_most or both' : 'must not be empty';
     } else if (e.keyword === 'pattern') {
       message = `'${node.string() ?? ''}' does not have the expected form (${e.instancePath.includes('expires') ? 'YYYY-MM-DD' : e.instancePath.includes('teams') ? 'org/team-slug' : (e.params as { pattern: string }).pattern})`;
     } else message = e.message ?? 'is not valid';
@@ -265,5 +274,106 @@ export function loadPolicy(source: SourceFile, ruleIds: readonly string[]): { po
   }
   const docsUrl = root.get('docs_url').string();
   if (docsUrl) policy.docsBaseUrl = docsUrl;
+  loadGateKeys(root, policy, problems, checkEnvName);
   return { policy, problems };
+}
+
+/** Placeholders an evidence path template may hold. */
+export const EVIDENCE_PLACEHOLDERS = ['model', 'version', 'environment', 'workload'] as const;
+
+function readOwners(n: YNode, context: string, problems: PolicyProblem[]): Approvers | undefined {
+  if (!n.exists || !n.isMap) return undefined;
+  const owners: Approvers = { users: n.get('users').strings(), teams: n.get('teams').strings(), required: Math.max(1, Math.ceil(n.get('required').number() ?? 1)) };
+  if (owners.users.length + owners.teams.length === 0) problems.push({ message: `${context}: names no users or teams`, loc: n.pairLoc, severity: 'error' });
+  return owners;
+}
+
+/** Problems of an evidence path template, or undefined when it is usable. */
+export function evidencePathProblem(template: string): string | undefined {
+  if (/^[/\\]|^[A-Za-z]:/.test(template)) return 'must be relative to the policy file, not absolute';
+  if (template.includes('\\')) return 'must use forward slashes';
+  if (template.split('/').some((seg) => seg === '..' || seg === '.')) return "must not contain '.' or '..' segments";
+  for (const m of template.matchAll(/\{([^{}]*)\}/g)) {
+    if (!(EVIDENCE_PLACEHOLDERS as readonly string[]).includes(m[1]!)) return `unknown placeholder '{${m[1]}}'${didYouMean(m[1]!, EVIDENCE_PLACEHOLDERS)}; use ${EVIDENCE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`;
+  }
+  if (/[{}]/.test(template.replace(/\{[a-z]+\}/g, ''))) return 'has an unbalanced { or }';
+  return undefined;
+}
+
+/** The keys the promotion gate reads: policy_owners, approval_roles, quality_gates. */
+function loadGateKeys(root: YNode, policy: Policy, problems: PolicyProblem[], checkEnvName: (n: YNode, context: string) => boolean): void {
+  const owners = readOwners(root.get('policy_owners'), 'policy_owners', problems);
+  if (owners) policy.policyOwners = owners;
+
+  const roles = root.get('approval_roles');
+  if (roles.exists) {
+    policy.approvalRoles = [];
+    for (const r of roles.items()) {
+      const name = r.string()?.trim();
+      if (!name) continue;
+      if (['read', 'triage', 'none'].includes(name.toLowerCase())) {
+        problems.push({ message: `approval_roles: '${name}' cannot write to the repository, so its approvals never count; remove it`, loc: r.loc, severity: 'warning' });
+        continue;
+      }
+      policy.approvalRoles.push(name);
+    }
+  }
+
+  const gates = root.get('quality_gates');
+  if (!gates.exists) return;
+  policy.qualityGates = [];
+  const names = new Set<string>();
+  gates.items().forEach((g, i) => {
+    if (!g.isMap) return;
+    const name = g.get('name').string()?.trim() || `quality_gates[${i}]`;
+    const context = `quality_gates.${name}`;
+    if (names.has(name.toLowerCase())) {
+      problems.push({ message: `quality_gates: '${name}' is declared twice`, loc: g.get('name').loc, severity: 'error' });
+      return;
+    }
+    names.add(name.toLowerCase());
+    const evidence = g.get('evidence');
+    const path = evidence.get('path').string()?.trim();
+    if (!path) return; // reported by the schema
+    const pathProblem = evidencePathProblem(path);
+    if (pathProblem) {
+      problems.push({ message: `${context}.evidence.path: '${path}' ${pathProblem}`, loc: evidence.get('path').loc, severity: 'error' });
+      return;
+    }
+    const metrics: MetricThreshold[] = [];
+    for (const [metric, t] of g.get('metrics').entries()) {
+      const atLeast = t.get('at_least').number();
+      const atMost = t.get('at_most').number();
+      if (atLeast === undefined && atMost === undefined) continue; // reported by the schema
+      if (atLeast !== undefined && atMost !== undefined && atLeast > atMost) {
+        problems.push({ message: `${context}.metrics.${metric}: at_least (${atLeast}) is above at_most (${atMost}), so no value can pass`, loc: t.pairLoc, severity: 'error' });
+      }
+      metrics.push({ metric, atLeast, atMost, loc: t.pairLoc });
+    }
+    const environments: string[] = [];
+    for (const e of g.get('environments').items()) {
+      const s = e.string();
+      if (s === undefined) continue;
+      // Without declared environments, the conventional names (dev, test, prod...) are the environments.
+      if (policy.environments.length === 0 ? tierOfName(s) !== undefined : checkEnvName(e, `${context}.environments`)) environments.push(s);
+      else if (policy.environments.length === 0) problems.push({ message: `${context}.environments: '${s}' is not a known environment name (no environments are declared)`, loc: e.loc, severity: 'error' });
+    }
+    const workloads = g.get('workloads').strings();
+    for (const w of g.get('workloads').items()) {
+      const s = w.string();
+      if (s && policy.workloads.length && !policy.workloads.some((x) => x.name === s)) {
+        problems.push({ message: `${context}.workloads: unknown workload '${s}'${didYouMean(s, policy.workloads.map((x) => x.name))}`, loc: w.loc, severity: 'error' });
+      }
+    }
+    const gate: QualityGatePolicy = {
+      name,
+      models: g.get('models').strings(),
+      workloads,
+      environments,
+      evidence: { path, data: evidence.get('data').strings(), owners: readOwners(evidence.get('owners'), `${context}.evidence.owners`, problems) },
+      metrics,
+      loc: g.loc,
+    };
+    policy.qualityGates!.push(gate);
+  });
 }

@@ -19,6 +19,16 @@ export function policySchema(ruleIds: readonly string[]): Record<string, unknown
       },
     ],
   };
+  const owners = (description: string): Record<string, unknown> => ({
+    type: 'object',
+    additionalProperties: false,
+    description,
+    properties: {
+      users: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9-]+$' }, description: 'GitHub user logins.' },
+      teams: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' }, description: 'GitHub teams as org/team-slug. Only active members count.' },
+      required: { type: 'integer', minimum: 1, description: 'How many approvals are needed (default 1).' },
+    },
+  });
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://aigate.dev/schema/aigate.schema.json',
@@ -111,6 +121,56 @@ export function policySchema(ruleIds: readonly string[]): Record<string, unknown
         additionalProperties: false,
         properties: {
           signals: globs('Regular expressions over workflow commands that count as evaluation steps.'),
+        },
+      },
+      policy_owners: owners('Who approves a pull request that changes this policy file. The promotion gate reads the policy from the base commit, so the new rules apply only after the change is merged. Without policy_owners, a policy change needs one approval from a repository admin or maintainer.'),
+      approval_roles: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Custom repository roles whose approvals count, besides admin, maintain and write. The role must still grant write access (its base permission is write or admin).',
+      },
+      quality_gates: {
+        type: 'array',
+        description: 'Evaluation evidence and metric thresholds a model needs before the promotion gate lets it into an environment.',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['evidence', 'metrics'],
+          properties: {
+            name: { type: 'string', minLength: 1, description: 'Name shown in the promotion dossier.' },
+            models: globs('Model names (globs) the gate applies to. Every model when omitted.'),
+            workloads: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Workloads the gate applies to. Every workload when omitted.' },
+            environments: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Environments the gate applies to. The protected environments (protected: true, or tier test or prod) when omitted.' },
+            evidence: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['path'],
+              description: 'Where the evaluation evidence lives and who owns it.',
+              properties: {
+                path: {
+                  type: 'string',
+                  minLength: 1,
+                  description: 'Path of the evidence file relative to the policy file, with placeholders {model}, {version}, {environment} and {workload}; for example evaluation/{model}/{version}.json. The file is JSON: {"model", "version", "dataset", "commit", "metrics": {name: number}}.',
+                },
+                data: globs('Evaluation data and code (globs). A pull request that changes them together with a promotion needs the evidence owners.'),
+                owners: owners('Who approves a promotion whose pull request also changes its evidence, its thresholds or its evaluation data.'),
+              },
+            },
+            metrics: {
+              type: 'object',
+              minProperties: 1,
+              description: 'Thresholds per metric name, as the evidence file names them.',
+              additionalProperties: {
+                type: 'object',
+                additionalProperties: false,
+                minProperties: 1,
+                properties: {
+                  at_least: { type: 'number', description: 'The metric must be at least this value.' },
+                  at_most: { type: 'number', description: 'The metric must be at most this value.' },
+                },
+              },
+            },
+          },
         },
       },
     },

@@ -59,6 +59,42 @@ export interface Policy {
   /** Extra command patterns (regular expressions) that count as evaluation steps. */
   evaluationSignals: string[];
   docsBaseUrl?: string;
+  /** Who approves a pull request that changes the policy file (`policy_owners`). */
+  policyOwners?: Approvers;
+  /** Custom repository roles whose approvals count, besides admin, maintain and write (`approval_roles`). */
+  approvalRoles?: string[];
+  /** Evaluation evidence and thresholds a model needs before it is promoted (`quality_gates`). */
+  qualityGates?: QualityGatePolicy[];
+}
+
+/** One metric threshold of a quality gate: the value must be at least and/or at most the bound. */
+export interface MetricThreshold {
+  metric: string;
+  atLeast?: number;
+  atMost?: number;
+  loc?: Loc;
+}
+
+/** Where a model's evaluation evidence lives and what it must show before a promotion. */
+export interface QualityGatePolicy {
+  /** The gate's name, or `quality_gates[i]` when the policy gives none. */
+  name: string;
+  /** Model names (globs) the gate applies to; every model when empty. */
+  models: string[];
+  /** Workloads the gate applies to; every workload when empty. */
+  workloads: string[];
+  /** Environments the gate applies to; the protected environments when empty. */
+  environments: string[];
+  evidence: {
+    /** Path template of the evidence file, relative to the root: `{model}`, `{version}`, `{environment}`, `{workload}`. */
+    path: string;
+    /** Globs of the evaluation data and code: a pull request that changes them needs the evidence owners. */
+    data: string[];
+    /** Who approves a promotion whose pull request also changes its evidence, thresholds or evaluation data. */
+    owners?: Approvers;
+  };
+  metrics: MetricThreshold[];
+  loc?: Loc;
 }
 
 export interface PolicyProblem {

@@ -1,0 +1,10 @@
+export type * from './types.js';
+export { GateApiError, gateApiErrorFromResponse, readAllPages, type GateGitHub, type GhUser, type GhPullRequest, type GhReview, type GhReviewState, type GhCommit, type GhChangedFile, type GhPermission, type GhTeam, type GhTeamMembership, type GhTree, type GhPage } from './github.js';
+export { planPromotions, modelIdentity, modelText, sameModel } from './plan.js';
+export { loadGateInputs, githubTreeSource, changesFromPullRequestFiles, normalizeRoot, type TreeSource, type FileChange, type GateInputs, type GateSnapshot, type LoadOptions } from './sources.js';
+export { parseEvidence, checkMetrics, expandEvidencePath, MAX_EVIDENCE_SIZE, type Evidence } from './evidence.js';
+export { assessChange, checkOrder, gatesFor, gatesForModel, DEFAULT_APPROVAL_ROLES, FALLBACK_POLICY_OWNER_ROLES, type Assessment } from './assess.js';
+export { evaluateApprovals, latestReviews, describeApiError, type ApprovalContext } from './approvals.js';
+export { evaluatePullRequest, assessLocal, buildVerdict, promotionLabel, type EvaluateOptions } from './evaluate.js';
+export { renderDossierMarkdown, renderGateText, DOSSIER_LIMIT } from './render.js';
+export { InMemoryGateGitHub, ghUser, type FakeMethod } from './fake.js';

@@ -1,0 +1,219 @@
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ignoreFactory from 'ignore';
+import { POLICY_FILE_NAMES, WorkspaceIndex } from '@aigate/core';
+import { collectWorkspace, decodeText, DEFAULT_MAX_FILE_SIZE, findRoot } from '@aigate/core/node';
+
+/** A folder aigate checks as one workspace: its own policy, its own index. */
+export class Root {
+  readonly index: WorkspaceIndex;
+  /** Relative paths of the documents open in the editor (their text wins over the disk's). */
+  readonly open = new Map<string, string>();
+  /** Resolves when the folder has been read from disk once. */
+  ready: Promise<void> = Promise.resolve();
+  /** Incremented by each full read, so an older read that is still running stops. */
+  private epoch = 0;
+
+  constructor(
+    readonly dir: string,
+    /** True for a folder made up for a file outside every workspace folder: only open files are read. */
+    readonly adhoc: boolean,
+    now: () => Date,
+    private readonly maxFileSize: number,
+  ) {
+    this.index = new WorkspaceIndex({ now });
+  }
+
+  uriOf(rel: string): string {
+    return this.open.get(rel) ?? pathToFileURL(nodePath.join(this.dir, rel)).href;
+  }
+
+  relOf(absPath: string): string | undefined {
+    const rel = nodePath.relative(this.dir, absPath);
+    if (!rel || rel.startsWith('..') || nodePath.isAbsolute(rel)) return undefined;
+    return rel.split(nodePath.sep).join('/');
+  }
+
+  /**
+   * Read the folder as the CLI does (same file selection), then hand the texts to the index in
+   * batches so other requests are answered meanwhile. Open documents keep their editor text.
+   */
+  async load(log: (m: string) => void): Promise<void> {
+    const epoch = ++this.epoch;
+    const policy = await this.readPolicy();
+    if (epoch !== this.epoch) return;
+    const collected = this.adhoc
+      ? { texts: new Map<string, string>(), problems: [], notes: [] }
+      : await collectWorkspace(this.dir, { maxFileSize: this.maxFileSize, ignore: policy.ignore });
+    if (epoch !== this.epoch) return;
+    if (this.adhoc && policy.path && policy.text !== undefined) collected.texts.set(policy.path, policy.text);
+    for (const n of collected.notes) log(n);
+    const keep = new Set<string>([...collected.texts.keys(), ...collected.problems.map((p) => p.file), ...this.open.keys()]);
+    for (const p of [...this.index.paths()]) if (!keep.has(p)) this.index.removeFile(p);
+    let n = 0;
+    for (const [rel, text] of collected.texts) {
+      if (this.open.has(rel)) continue;
+      this.index.setFile(rel, text);
+      if (++n % 200 === 0) {
+        await new Promise((r) => setImmediate(r));
+        if (epoch !== this.epoch) return;
+      }
+    }
+    for (const p of collected.problems) if (!this.open.has(p.file)) this.index.setUnreadable(p.file, p.message);
+  }
+
+  private async readPolicy(): Promise<{ path?: string; text?: string; ignore: string[] }> {
+    for (const name of POLICY_FILE_NAMES) {
+      const text = this.open.has(name) ? this.index.text(name) : await this.readText(name);
+      if (text === undefined) continue;
+      const ignore = /^ignore\s*:/m.test(text) ? readIgnoreList(text) : [];
+      return { path: name, text, ignore };
+    }
+    return { ignore: [] };
+  }
+
+  private async readText(rel: string): Promise<string | undefined> {
+    try {
+      const decoded = decodeText(await fs.readFile(nodePath.join(this.dir, rel)));
+      return 'text' in decoded ? decoded.text : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether the CLI would read this file: YAML, not in .git or node_modules, not git-ignored or ignored by the policy. */
+  async selects(rel: string): Promise<boolean> {
+    if (!/\.ya?ml$/i.test(rel)) return false;
+    const parts = rel.split('/');
+    if (parts.some((p) => p === '.git' || p === 'node_modules')) return false;
+    if (this.adhoc) return false;
+    const ignoreGlobs = this.index.policy.policy.ignore;
+    if (ignoreGlobs.length && ignoreFactory().add([...ignoreGlobs]).ignores(rel)) return false;
+    for (let i = 0; i < parts.length; i++) {
+      const base = parts.slice(0, i).join('/');
+      let text: string;
+      try {
+        text = await fs.readFile(nodePath.join(this.dir, base, '.gitignore'), 'utf8');
+      } catch {
+        continue;
+      }
+      const ig = ignoreFactory().add(text);
+      for (let j = i; j < parts.length; j++) {
+        const sub = parts.slice(i, j + 1).join('/');
+        if (ig.ignores(j < parts.length - 1 ? `${sub}/` : sub)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Read one file from disk into the index (or drop it), after a change on disk or a close in the editor. */
+  async refreshFromDisk(rel: string): Promise<void> {
+    const abs = nodePath.join(this.dir, rel);
+    let stat;
+    try {
+      stat = await fs.lstat(abs);
+    } catch {
+      if (!this.open.has(rel)) this.index.removeFile(rel);
+      return;
+    }
+    if (this.open.has(rel)) return;
+    if (stat.isDirectory()) return;
+    if (!stat.isFile() || !(await this.selects(rel))) {
+      this.index.removeFile(rel);
+      return;
+    }
+    if (stat.size > this.maxFileSize) {
+      this.index.setUnreadable(rel, tooLarge(rel, stat.size, this.maxFileSize));
+      return;
+    }
+    let buf: Buffer;
+    try {
+      buf = await fs.readFile(abs);
+    } catch (err) {
+      this.index.setUnreadable(rel, `${rel} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}) and was not checked.`);
+      return;
+    }
+    const decoded = decodeText(buf);
+    if ('problem' in decoded) this.index.setUnreadable(rel, `${rel} ${decoded.problem}, and was not checked.`);
+    else this.index.setFile(rel, decoded.text);
+  }
+
+  /** Put an editor's text into the index, refusing what cannot be YAML aigate reads. */
+  setEditorText(rel: string, text: string): void {
+    if (text.length > this.maxFileSize) this.index.setUnreadable(rel, tooLarge(rel, text.length, this.maxFileSize));
+    else if (text.includes('\u0000')) this.index.setUnreadable(rel, `${rel} is binary (it contains NUL bytes), and was not checked.`);
+    else this.index.setFile(rel, text);
+  }
+}
+
+function tooLarge(rel: string, size: number, max: number): string {
+  return `${rel} is ${Math.round(size / 1024)} KiB, over the ${Math.round(max / 1024)} KiB limit, and was not checked.`;
+}
+
+/** The `ignore:` list of a policy text, read loosely (the index parses the policy properly later). */
+function readIgnoreList(text: string): string[] {
+  const out: string[] = [];
+  const lines = text.split(/\r?\n/);
+  const i = lines.findIndex((l) => /^ignore\s*:/.test(l));
+  if (i < 0) return out;
+  const inline = /^ignore\s*:\s*\[(.*)\]/.exec(lines[i]!);
+  if (inline) return inline[1]!.split(',').map((s) => s.trim().replace(/^["']|["']$/g, '')).filter(Boolean);
+  for (const l of lines.slice(i + 1)) {
+    const m = /^\s+-\s+(.+?)\s*$/.exec(l);
+    if (!m) {
+      if (/^\S/.test(l)) break;
+      continue;
+    }
+    out.push(m[1]!.replace(/^["']|["']$/g, ''));
+  }
+  return out;
+}
+
+/** Workspace folders and the files in them. */
+export class Roots {
+  private readonly roots: Root[] = [];
+
+  constructor(
+    private readonly now: () => Date,
+    private readonly maxFileSize: number = DEFAULT_MAX_FILE_SIZE,
+  ) {}
+
+  all(): readonly Root[] {
+    return this.roots;
+  }
+
+  add(dir: string, adhoc = false): Root {
+    const resolved = nodePath.resolve(dir);
+    const existing = this.roots.find((r) => r.dir === resolved);
+    if (existing) return existing;
+    const root = new Root(resolved, adhoc, this.now, this.maxFileSize);
+    this.roots.push(root);
+    return root;
+  }
+
+  remove(dir: string): Root | undefined {
+    const i = this.roots.findIndex((r) => r.dir === nodePath.resolve(dir));
+    return i >= 0 ? this.roots.splice(i, 1)[0] : undefined;
+  }
+
+  /** The root and relative path of a file URI; a root is made up for files outside every folder. */
+  locate(uri: string, create = false): { root: Root; rel: string } | undefined {
+    let abs: string;
+    try {
+      if (!uri.startsWith('file:')) return undefined;
+      abs = fileURLToPath(uri);
+    } catch {
+      return undefined;
+    }
+    let best: { root: Root; rel: string } | undefined;
+    for (const root of this.roots) {
+      const rel = root.relOf(abs);
+      if (rel !== undefined && (!best || root.dir.length > best.root.dir.length)) best = { root, rel };
+    }
+    if (best || !create) return best;
+    const root = this.add(findRoot(nodePath.dirname(abs)), true);
+    const rel = root.relOf(abs);
+    return rel === undefined ? undefined : { root, rel };
+  }
+}
