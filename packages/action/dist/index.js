@@ -39,7 +39,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_identity = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
-    var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias"), DOC = /* @__PURE__ */ Symbol.for("yaml.document"), MAP = /* @__PURE__ */ Symbol.for("yaml.map"), PAIR = /* @__PURE__ */ Symbol.for("yaml.pair"), SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar"), SEQ = /* @__PURE__ */ Symbol.for("yaml.seq"), NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type"), isAlias2 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === ALIAS, isDocument = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === DOC, isMap2 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === MAP, isPair2 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === PAIR, isScalar3 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === SCALAR, isSeq2 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === SEQ;
+    var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias"), DOC = /* @__PURE__ */ Symbol.for("yaml.document"), MAP = /* @__PURE__ */ Symbol.for("yaml.map"), PAIR = /* @__PURE__ */ Symbol.for("yaml.pair"), SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar"), SEQ = /* @__PURE__ */ Symbol.for("yaml.seq"), NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type"), isAlias2 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === ALIAS, isDocument = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === DOC, isMap3 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === MAP, isPair2 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === PAIR, isScalar4 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === SCALAR, isSeq2 = (node) => !!node && typeof node == "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node == "object")
         switch (node[NODE_TYPE]) {
@@ -60,7 +60,7 @@ var require_identity = __commonJS({
         }
       return !1;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -72,10 +72,10 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
     exports.isPair = isPair2;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq2;
   }
 });
@@ -3117,7 +3117,7 @@ var require_resolve_flow_collection = __commonJS({
     "use strict";
     var identity = require_identity(), Pair = require_Pair(), YAMLMap = require_YAMLMap(), YAMLSeq = require_YAMLSeq(), resolveEnd = require_resolve_end(), resolveProps = require_resolve_props(), utilContainsNewline = require_util_contains_newline(), utilMapIncludes = require_util_map_includes(), blockMsg = "Block collections are not allowed within flow collections", isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      let isMap2 = fc.start.source === "{", fcName = isMap2 ? "flow map" : "flow sequence", NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq), coll = new NodeClass(ctx.schema);
+      let isMap3 = fc.start.source === "{", fcName = isMap3 ? "flow map" : "flow sequence", NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq), coll = new NodeClass(ctx.schema);
       coll.flow = !0;
       let atRoot = ctx.atRoot;
       atRoot && (ctx.atRoot = !1), ctx.atKey && (ctx.atKey = !1);
@@ -3138,7 +3138,7 @@ var require_resolve_flow_collection = __commonJS({
 ` + props.comment : coll.comment = props.comment), offset = props.end;
             continue;
           }
-          !isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key) && onError(
+          !isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key) && onError(
             key,
             // checked by containsNewline()
             "MULTILINE_IMPLICIT_KEY",
@@ -3166,7 +3166,7 @@ var require_resolve_flow_collection = __commonJS({
 ` + prevItemComment : prev.comment = prevItemComment, props.comment = props.comment.substring(prevItemComment.length + 1);
           }
         }
-        if (!isMap2 && !sep4 && !props.found) {
+        if (!isMap3 && !sep4 && !props.found) {
           let valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode), offset = valueNode.range[2], isBlock(value) && onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
@@ -3183,7 +3183,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: !1
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (let st of sep4) {
                   if (st === valueProps.found)
@@ -3200,7 +3200,7 @@ var require_resolve_flow_collection = __commonJS({
           valueNode ? isBlock(value) && onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg) : valueProps.comment && (keyNode.comment ? keyNode.comment += `
 ` + valueProps.comment : keyNode.comment = valueProps.comment);
           let pair = new Pair.Pair(keyNode, valueNode);
-          if (ctx.options.keepSourceTokens && (pair.srcToken = collItem), isMap2) {
+          if (ctx.options.keepSourceTokens && (pair.srcToken = collItem), isMap3) {
             let map = coll;
             utilMapIncludes.mapIncludes(ctx, map.items, keyNode) && onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique"), map.items.push(pair);
           } else {
@@ -3212,7 +3212,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      let expectedEnd = isMap2 ? "}" : "]", [ce, ...ee] = fc.end, cePos = offset;
+      let expectedEnd = isMap3 ? "}" : "]", [ce, ...ee] = fc.end, cePos = offset;
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
@@ -4168,7 +4168,7 @@ var require_cst_visit = __commonJS({
 var require_cst = __commonJS({
   "node_modules/.pnpm/yaml@2.9.1/node_modules/yaml/dist/parse/cst.js"(exports) {
     "use strict";
-    var cstScalar = require_cst_scalar(), cstStringify = require_cst_stringify(), cstVisit = require_cst_visit(), BOM = "\uFEFF", DOCUMENT = "", FLOW_END = "", SCALAR = "", isCollection = (token) => !!token && "items" in token, isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var cstScalar = require_cst_scalar(), cstStringify = require_cst_stringify(), cstVisit = require_cst_visit(), BOM = "\uFEFF", DOCUMENT = "", FLOW_END = "", SCALAR = "", isCollection = (token) => !!token && "items" in token, isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -4254,7 +4254,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -13636,6 +13636,7 @@ function loadGateKeys(root, policy, problems, checkEnvName) {
 }
 
 // packages/core/src/engine/run.ts
+var import_yaml5 = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
 
 // packages/core/src/util/glob.ts
@@ -13774,37 +13775,85 @@ var WORKLOAD_TAGS = ["workload", "Workload", "application", "app", "project", "u
 function normalizePath(p) {
   return p.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/+/g, "/");
 }
+var recordsByFile = /* @__PURE__ */ new WeakMap();
+function recordsOf(file) {
+  let out = recordsByFile.get(file);
+  if (out) return out;
+  out = { deployments: [], endpoints: [], models: [], environmentAssets: [], registries: [], jobs: [] };
+  for (let r of file.records)
+    switch (r.type) {
+      case "deployment":
+        out.deployments.push(r);
+        break;
+      case "endpoint":
+        out.endpoints.push(r);
+        break;
+      case "model":
+        out.models.push(r);
+        break;
+      case "environment-asset":
+        out.environmentAssets.push(r);
+        break;
+      case "registry":
+        out.registries.push(r);
+        break;
+      case "job":
+        out.jobs.push(r);
+        break;
+    }
+  return recordsByFile.set(file, out), out;
+}
+var ModelMemory = class {
+  /** Per record: environment and workload. */
+  infos = /* @__PURE__ */ new WeakMap();
+  /** Environment of a path by its name and folders (policy globs and conventions). */
+  fileEnvs = /* @__PURE__ */ new Map();
+  byObject = /* @__PURE__ */ new Map();
+  byName = /* @__PURE__ */ new Map();
+  globIndexes;
+  /** The workload globs of a policy, indexed once. */
+  workloadGlobs(policy) {
+    return this.globIndexes ??= {
+      files: new GlobIndex(policy.workloads.map((w) => ({ globs: w.files, value: w.name }))),
+      endpoints: new GlobIndex(policy.workloads.map((w) => ({ globs: w.endpoints, value: w.name })))
+    }, this.globIndexes;
+  }
+  objectSlot(slot) {
+    let m = this.byObject.get(slot);
+    return m || this.byObject.set(slot, m = /* @__PURE__ */ new WeakMap()), m;
+  }
+  nameSlot(slot) {
+    let m = this.byName.get(slot);
+    return m || this.byName.set(slot, m = /* @__PURE__ */ new Map()), m;
+  }
+};
+function sameAnswer(a, b) {
+  if (a === b) return !0;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return !1;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return !1;
+  return !0;
+}
 var WorkspaceModel = class {
-  constructor(files, policy) {
+  /**
+   * @param memory what an earlier model of the same workspace learnt, when the policy is the same
+   *   (for rules) as the one it was built with; a fresh memory otherwise.
+   */
+  constructor(files, policy, memory) {
     this.files = files;
     this.policy = policy;
-    this.envs = new EnvResolver(policy), this.workloadFiles = new GlobIndex(policy.workloads.map((w) => ({ globs: w.files, value: w.name }))), this.workloadEndpoints = new GlobIndex(policy.workloads.map((w) => ({ globs: w.endpoints, value: w.name })));
-    for (let f of files.values())
-      for (let r of f.records)
-        switch (r.type) {
-          case "deployment":
-            this.deployments.push(r);
-            break;
-          case "endpoint":
-            this.endpoints.push(r);
-            break;
-          case "model":
-            this.models.push(r);
-            break;
-          case "environment-asset":
-            this.environmentAssets.push(r);
-            break;
-          case "registry":
-            this.registries.push(r);
-            break;
-          case "job":
-            this.jobs.push(r);
-            break;
-        }
-    for (let f of files.values()) for (let r of f.records) this.infos.set(r, this.computeInfo(r));
-    let present = /* @__PURE__ */ new Set();
-    for (let i of this.infos.values()) i.env && present.add(i.env.name);
-    this.chain = this.envs.chain(present);
+    this.envs = new EnvResolver(policy), this.memory = memory ?? new ModelMemory();
+    let infos = this.memory.infos;
+    for (let f of files.values()) {
+      if (!f.records.length) continue;
+      let r = recordsOf(f);
+      for (let x of r.deployments) this.deployments.push(x);
+      for (let x of r.endpoints) this.endpoints.push(x);
+      for (let x of r.models) this.models.push(x);
+      for (let x of r.environmentAssets) this.environmentAssets.push(x);
+      for (let x of r.registries) this.registries.push(x);
+      for (let x of r.jobs) this.jobs.push(x);
+      for (let rec of f.records) infos.has(rec) || infos.set(rec, this.computeInfo(rec));
+    }
   }
   files;
   policy;
@@ -13815,20 +13864,68 @@ var WorkspaceModel = class {
   environmentAssets = [];
   registries = [];
   jobs = [];
-  chain;
-  infos = /* @__PURE__ */ new Map();
-  fileEnvCache = /* @__PURE__ */ new Map();
-  workloadFiles;
-  workloadEndpoints;
+  /** Information kept across evaluations under the same policy; pass it to the next model of the workspace. */
+  memory;
+  chainList;
+  indexes = {};
+  /** Environments in promotion order: the policy's, else the conventional ones found in the workspace. */
+  get chain() {
+    return this.ask((m) => m.wholeChain());
+  }
+  wholeChain() {
+    if (!this.chainList) {
+      let present = /* @__PURE__ */ new Set();
+      if (!this.policy.environments.length)
+        for (let f of this.files.values())
+          for (let r of f.records) {
+            let env = this.memory.infos.get(r)?.env;
+            env && present.add(env.name);
+          }
+      this.chainList = this.envs.chain(present);
+    }
+    return this.chainList;
+  }
+  /**
+   * Answers a question about the whole workspace. A view of one file (see `fileView`) records each
+   * question and its answer, so its findings are computed again only when an answer changes.
+   */
+  ask(question) {
+    return question(this);
+  }
+  /**
+   * A view of the workspace that lists only the records of one file. Rules that read one file at a
+   * time (`crossFile: false`) run on it; questions about the rest of the workspace (other files, the
+   * jobs of another workflow, the chain of environments) are answered from the whole model and
+   * passed to `asked`.
+   */
+  fileView(file, asked) {
+    let own = recordsOf(file), view = Object.create(this), ask = (question) => {
+      let answer = question(this);
+      return asked({ ask: question, answer }), answer;
+    };
+    return Object.defineProperties(view, {
+      deployments: { value: own.deployments },
+      endpoints: { value: own.endpoints },
+      models: { value: own.models },
+      environmentAssets: { value: own.environmentAssets },
+      registries: { value: own.registries },
+      jobs: { value: own.jobs },
+      ask: { value: ask },
+      files: { value: new FileViewMap(this.files, file.source.path, ask) }
+    }), view;
+  }
   fileEnv(path) {
-    return this.fileEnvCache.has(path) || this.fileEnvCache.set(path, this.envs.byPath(path)), this.fileEnvCache.get(path);
+    let cache2 = this.memory.fileEnvs;
+    if (cache2.has(path)) return cache2.get(path);
+    let env = this.envs.byPath(path);
+    return cache2.set(path, env), env;
   }
   workloadOfPath(path) {
-    return this.workloadFiles.first(path);
+    return this.memory.workloadGlobs(this.policy).files.first(path);
   }
   workloadOfEndpoint(name) {
     if (name)
-      return this.workloadEndpoints.first(name);
+      return this.memory.workloadGlobs(this.policy).endpoints.first(name);
   }
   computeInfo(r) {
     if (r.type === "job") return this.jobInfo(r);
@@ -13862,24 +13959,24 @@ var WorkspaceModel = class {
     return { env, workload };
   }
   info(r) {
-    return this.infos.get(r) ?? {};
+    return this.memory.infos.get(r) ?? {};
   }
   env(r) {
-    return this.infos.get(r)?.env?.name;
+    return this.memory.infos.get(r)?.env?.name;
   }
   tier(r) {
-    return this.infos.get(r)?.env?.tier;
+    return this.memory.infos.get(r)?.env?.tier;
   }
   workload(r) {
-    return this.infos.get(r)?.workload;
+    return this.memory.infos.get(r)?.workload;
   }
   tierOfEnv(env) {
     return this.envs.tierOf(env);
   }
   /** The environment before `env` in the promotion chain. */
   previousEnv(env) {
-    let i = this.chain.indexOf(env);
-    return i > 0 ? this.chain[i - 1] : void 0;
+    let chain = this.chain, i = chain.indexOf(env);
+    return i > 0 ? chain[i - 1] : void 0;
   }
   /** True when a record belongs to test or prod (the environments that promotion protects). */
   isProtectedTier(r) {
@@ -13892,18 +13989,59 @@ var WorkspaceModel = class {
     let t = this.envs.tierOf(env);
     return t === "test" || t === "prod";
   }
+  /**
+   * Data derived from one record (or another object of one analysed file) and the policy alone, computed
+   * once and kept across evaluations while the policy is unchanged. `slot` names the kind of data (a
+   * constant of the caller); `compute` must not read other files.
+   */
+  derived(slot, key, compute) {
+    let m = this.memory.objectSlot(slot);
+    if (m.has(key)) return m.get(key);
+    let v = compute(key);
+    return m.set(key, v), v;
+  }
+  /** Like `derived`, for data derived from a string (a name, a path) and the policy alone. */
+  derivedByName(slot, key, compute) {
+    let m = this.memory.nameSlot(slot);
+    if (m.has(key)) return m.get(key);
+    let v = compute(key);
+    return m.set(key, v), v;
+  }
   /** Job actions of the given kinds, with their jobs. */
   jobActions(kinds) {
     let out = [];
     for (let job of this.jobs) for (let action of job.actions) kinds.includes(action.kind) && out.push({ job, action });
     return out;
   }
+  index(key, build) {
+    let v = this.indexes[key];
+    return v || (this.indexes[key] = v = build()), v;
+  }
+  workflowJobs(file) {
+    return this.index("jobsByWorkflow", () => {
+      let m = /* @__PURE__ */ new Map();
+      for (let j of this.jobs) {
+        let l = m.get(j.workflowFile);
+        l ? l.push(j) : m.set(j.workflowFile, [j]);
+      }
+      return m;
+    }).get(file) ?? [];
+  }
+  /** The jobs of a workflow by id (the last of an id wins). */
+  jobsById(file) {
+    let all = this.index("jobsById", () => /* @__PURE__ */ new Map()), m = all.get(file);
+    return m || all.set(file, m = new Map(this.workflowJobs(file).map((j) => [j.id, j]))), m;
+  }
   jobsOfWorkflow(file) {
-    return this.jobs.filter((j) => j.workflowFile === file);
+    return this.ask((m) => m.workflowJobs(file));
   }
   /** Transitive `needs:` of a job within its workflow. */
   ancestors(job) {
-    let byId = new Map(this.jobsOfWorkflow(job.workflowFile).map((j) => [j.id, j])), out = [], seen = /* @__PURE__ */ new Set([job.id]), stack = [...job.needs];
+    return this.ask((m) => m.wholeAncestors(job));
+  }
+  wholeAncestors(job) {
+    if (!job.needs.length) return [];
+    let byId = this.jobsById(job.workflowFile), out = [], seen = /* @__PURE__ */ new Set([job.id]), stack = [...job.needs];
     for (; stack.length; ) {
       let id = stack.pop();
       if (seen.has(id)) continue;
@@ -13915,29 +14053,85 @@ var WorkspaceModel = class {
   }
   /** Workflows that trigger this job's workflow through `workflow_run`, transitively. */
   upstreamWorkflows(job) {
-    let byName = /* @__PURE__ */ new Map();
-    for (let j of this.jobs) j.workflowName && byName.set(j.workflowName, j.workflowFile);
-    let out = [], seen = /* @__PURE__ */ new Set([job.workflowFile]), stack = [...job.triggers.workflowRun];
+    return this.ask((m) => m.wholeUpstream(job));
+  }
+  wholeUpstream(job) {
+    if (!job.triggers.workflowRun.length) return [];
+    let byName = this.index("workflowByName", () => {
+      let m = /* @__PURE__ */ new Map();
+      for (let j of this.jobs) j.workflowName && m.set(j.workflowName, j.workflowFile);
+      return m;
+    }), out = [], seen = /* @__PURE__ */ new Set([job.workflowFile]), stack = [...job.triggers.workflowRun];
     for (; stack.length; ) {
       let name = stack.pop(), file = byName.get(name);
       if (!file || seen.has(file)) continue;
       seen.add(file), out.push(file);
-      let first = this.jobs.find((j) => j.workflowFile === file);
+      let first = this.workflowJobs(file)[0];
       first && stack.push(...first.triggers.workflowRun);
     }
     return out;
   }
-  overrides;
   /** True when a workflow rewrites this top-level key of the file before deploying it (`yq -i '.model = ...'`). */
   isOverridden(file, field) {
-    if (!this.overrides) {
-      this.overrides = /* @__PURE__ */ new Set();
-      for (let job of this.jobs) for (let a of job.actions) if (a.kind === "override" && a.field) for (let f of a.files) this.overrides.add(`${normalizePath(f)}\0${a.field}`);
-    }
-    return this.overrides.has(`${file}\0${field}`);
+    return this.ask((m) => m.wholeOverrides().has(`${file}\0${field}`));
+  }
+  wholeOverrides() {
+    return this.index("overrides", () => {
+      let s = /* @__PURE__ */ new Set();
+      for (let job of this.jobs) for (let a of job.actions) if (a.kind === "override" && a.field) for (let f of a.files) s.add(`${normalizePath(f)}\0${a.field}`);
+      return s;
+    });
   }
   deploymentsOfEndpoint(name) {
-    return this.deployments.filter((d) => d.endpointName === name);
+    return this.ask(
+      (m) => [
+        ...m.index("deploymentsByEndpoint", () => {
+          let out = /* @__PURE__ */ new Map();
+          for (let d of m.deployments) {
+            if (d.endpointName === void 0) continue;
+            let l = out.get(d.endpointName);
+            l ? l.push(d) : out.set(d.endpointName, [d]);
+          }
+          return out;
+        }).get(name) ?? []
+      ]
+    );
+  }
+}, FileViewMap = class {
+  constructor(whole, own, ask) {
+    this.whole = whole;
+    this.own = own;
+    this.ask = ask;
+  }
+  whole;
+  own;
+  ask;
+  get(path) {
+    return path === this.own ? this.whole.get(path) : this.ask((m) => m.files.get(path));
+  }
+  has(path) {
+    return path === this.own || this.ask((m) => m.files.has(path));
+  }
+  get size() {
+    return this.ask((m) => m.files.size);
+  }
+  all() {
+    return this.ask((m) => m.files);
+  }
+  forEach(fn, thisArg) {
+    this.all().forEach((v, k) => fn.call(thisArg, v, k, this));
+  }
+  entries() {
+    return this.all().entries();
+  }
+  keys() {
+    return this.all().keys();
+  }
+  values() {
+    return this.all().values();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
   }
 };
 
@@ -14048,44 +14242,127 @@ function isExpired(expires, now) {
   let t = Date.parse(`${expires}T23:59:59Z`);
   return !Number.isNaN(t) && t < now.getTime();
 }
-function runCheck(input) {
-  let { files, policy, rules } = input, now = input.now ?? /* @__PURE__ */ new Date(), model2 = new WorkspaceModel(files, policy), locator = new Locator(files), drafts = [], fileLoc = (file) => ({ file, span: { start: 0, end: 0 }, path: [] });
-  for (let f of files.values())
-    if (!(!f.recognised || f.kind === "policy"))
-      for (let e of f.parseErrors)
-        drafts.push({ ruleId: "aigate/parse-error", severity: "error", message: `${e.message}. The rest of this file is not checked; other files are.`, loc: { file: f.source.path, span: e.span, path: [] }, related: [], fixes: [] });
-  for (let p of input.policyProblems ?? []) drafts.push({ ruleId: "aigate/policy-error", severity: p.severity, message: p.message, loc: p.loc, related: [], fixes: [], key: p.message });
-  for (let p of input.fileProblems ?? []) drafts.push({ ruleId: p.ruleId, severity: "warning", message: p.message, loc: fileLoc(p.file), related: [], fixes: [] });
-  let severityFor = (rule, env, suggested) => {
-    let s = policy.rules[rule.id];
-    if (s) {
-      let byEnv = env ? s.environments[env.toLowerCase()] : void 0;
-      if (byEnv) return byEnv;
-      if (s.severity) return s.severity;
+var DAY_MS = 1440 * 60 * 1e3, Checker = class {
+  memory;
+  policyKey;
+  rules;
+  day;
+  states = /* @__PURE__ */ new Map();
+  run(input) {
+    let { files, policy, rules } = input, now = input.now ?? /* @__PURE__ */ new Date(), dayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS, key = policyKeyOf(policy, policy.file === void 0 ? void 0 : files.get(policy.file));
+    (key !== this.policyKey || rules !== this.rules) && (this.memory = void 0, this.states.clear(), this.policyKey = key, this.rules = rules);
+    let dayChanged = this.day !== dayStart;
+    this.day = dayStart;
+    let today = new Date(dayStart), model2 = new WorkspaceModel(files, policy, this.memory);
+    this.memory = model2.memory;
+    let drafts = [], fileLoc = (file) => ({ file, span: { start: 0, end: 0 }, path: [] });
+    for (let f of files.values())
+      if (!(!f.recognised || f.kind === "policy"))
+        for (let e of f.parseErrors)
+          drafts.push({ ruleId: "aigate/parse-error", severity: "error", message: `${e.message}. The rest of this file is not checked; other files are.`, loc: { file: f.source.path, span: e.span, path: [] }, related: [], fixes: [] });
+    for (let p of input.policyProblems ?? []) drafts.push({ ruleId: "aigate/policy-error", severity: p.severity, message: p.message, loc: p.loc, related: [], fixes: [], key: p.message });
+    for (let p of input.fileProblems ?? []) drafts.push({ ruleId: p.ruleId, severity: "warning", message: p.message, loc: fileLoc(p.file), related: [], fixes: [] });
+    let policySeverity = (ruleId, env) => {
+      let s = policy.rules[ruleId];
+      return s ? (env ? s.environments[env.toLowerCase()] : void 0) ?? s.severity : void 0;
+    }, enabled = rules.filter((rule) => {
+      let setting = policy.rules[rule.id];
+      return !(setting?.severity === "off" && Object.values(setting.environments).every((s) => s === "off"));
+    }), reporter = (rule, out) => (r) => {
+      let rec = r.record, env = r.env ?? (rec ? model2.env(rec) : void 0);
+      out.push({ ruleId: rule.id, severity: r.severity ?? rule.defaultSeverity, byRule: !0, message: r.message, loc: r.loc, related: r.related ?? [], fixes: r.fixes, env, workload: rec ? model2.workload(rec) : void 0, key: r.key });
+    }, failed = (rule, detail) => ({
+      ruleId: "aigate/rule-failed",
+      severity: "error",
+      message: `rule ${rule.id} failed and its findings are missing: ${detail.split(`
+`).slice(0, 3).join(" ")}`,
+      loc: fileLoc(policy.file ?? "."),
+      related: [],
+      fixes: [],
+      key: rule.id
+    }), describe2 = (err) => err instanceof Error ? err.stack ?? err.message : String(err), perFile = enabled.filter((r) => !r.crossFile), byRule = new Map(perFile.map((r) => [r, { drafts: [] }])), withRecords = 0;
+    for (let [path, f] of files) {
+      if (!f.records.length) continue;
+      withRecords++;
+      let state = this.states.get(path);
+      (!state || state.analyzed !== f) && this.states.set(path, state = { analyzed: f, results: /* @__PURE__ */ new Map() });
+      let questions = [], view;
+      for (let rule of perFile) {
+        let result2 = state.results.get(rule.id);
+        if (result2 && (result2.readsNow && dayChanged || !result2.questions.every((q) => sameAnswer(q.ask(model2), q.answer))) && (result2 = void 0), !result2) {
+          questions = [], view ??= model2.fileView(f, (q) => questions.push(q));
+          let found = [], res = { drafts: found, questions, readsNow: !1 }, ctx = {
+            model: view,
+            report: reporter(rule, found),
+            get now() {
+              return res.readsNow = !0, today;
+            }
+          };
+          try {
+            rule.check(ctx);
+          } catch (err) {
+            res.failure = describe2(err);
+          }
+          res.questions = questions, state.results.set(rule.id, result2 = res);
+        }
+        let acc = byRule.get(rule);
+        for (let d of result2.drafts) acc.drafts.push(d);
+        result2.failure !== void 0 && (acc.failure ??= result2.failure);
+      }
     }
-    return suggested ?? rule.defaultSeverity;
-  };
-  for (let rule of rules) {
-    let setting = policy.rules[rule.id];
-    if (setting?.severity === "off" && Object.values(setting.environments).every((s) => s === "off")) continue;
-    let report = (r) => {
-      let rec = r.record, env = r.env ?? (rec ? model2.env(rec) : void 0), sev = severityFor(rule, env, r.severity);
-      sev !== "off" && drafts.push({ ruleId: rule.id, severity: sev, message: r.message, loc: r.loc, related: r.related ?? [], fixes: r.fixes, env, workload: rec ? model2.workload(rec) : void 0, key: r.key });
-    };
-    try {
-      rule.check({ model: model2, report, now });
-    } catch (err) {
-      let detail = err instanceof Error ? err.stack ?? err.message : String(err);
-      drafts.push({ ruleId: "aigate/rule-failed", severity: "error", message: `rule ${rule.id} failed and its findings are missing: ${detail.split(`
-`).slice(0, 3).join(" ")}`, loc: fileLoc(policy.file ?? "."), related: [], fixes: [], key: rule.id });
+    if (this.states.size > withRecords)
+      for (let [path, state] of this.states) files.get(path) !== state.analyzed && this.states.delete(path);
+    for (let rule of enabled) {
+      let own = byRule.get(rule);
+      if (own) {
+        for (let d of own.drafts) drafts.push(d);
+        own.failure !== void 0 && drafts.push(failed(rule, own.failure));
+        continue;
+      }
+      try {
+        rule.check({ model: model2, report: reporter(rule, drafts), now: today });
+      } catch (err) {
+        drafts.push(failed(rule, describe2(err)));
+      }
     }
+    return finish(input, model2, drafts, policySeverity, now);
   }
-  let seenFp = /* @__PURE__ */ new Map(), all = drafts.map((d) => {
+};
+function runCheck(input) {
+  return new Checker().run(input);
+}
+function policyKeyOf(policy, file) {
+  let { rules: _rules, suppressions: _suppressions, ...rest } = policy;
+  return `${JSON.stringify(rest)}${file ? textOutside(file, ["rules", "suppressions"]) : ""}`;
+}
+function textOutside(file, keys) {
+  let text = file.source.text, doc = file.docs[0];
+  if (file.docs.length !== 1 || !doc || doc.errors.length || !(0, import_yaml5.isMap)(doc.contents)) return text;
+  let cuts = [];
+  for (let pair of doc.contents.items) {
+    let k = pair.key, v = pair.value;
+    !(0, import_yaml5.isScalar)(k) || !keys.includes(String(k.value)) || !k.range || cuts.push({ start: k.range[0], end: v?.range?.[1] ?? k.range[1] });
+  }
+  if (!cuts.length) return text;
+  cuts.sort((a, b) => a.start - b.start);
+  let out = "", at = 0;
+  for (let c of cuts) {
+    let segment = text.slice(at, c.start);
+    out += at === 0 ? segment : /\S/.test(segment) ? `${at}\0${segment}` : "", out += "\0", at = Math.max(at, c.end);
+  }
+  let tail = text.slice(at);
+  return /\S/.test(tail) && (out += `${at}\0${tail}`), out;
+}
+function finish(input, model2, drafts, policySeverity, now) {
+  let { files, policy, rules } = input, locator = new Locator(files), seenFp = /* @__PURE__ */ new Map(), all = [];
+  for (let d of drafts) {
+    let severity = d.severity;
+    if (d.byRule && (severity = policySeverity(d.ruleId, d.env) ?? d.severity), severity === "off") continue;
     let location2 = locator.location(d.loc), fp = fingerprintOf(d.ruleId, d.loc.file, location2.path, d.key), n = (seenFp.get(fp) ?? 0) + 1;
     seenFp.set(fp, n), n > 1 && (fp = `${fp}:${n}`);
     let f = {
       ruleId: d.ruleId,
-      severity: d.severity,
+      severity,
       message: d.message,
       docsUrl: docsUrl(d.ruleId, policy.docsBaseUrl),
       location: location2,
@@ -14099,8 +14376,9 @@ function runCheck(input) {
       })),
       fingerprint: fp
     };
-    return d.env && (f.environment = d.env), d.workload && (f.workload = d.workload), f;
-  }), findings = [], suppressed = [], usedInline = /* @__PURE__ */ new Set(), usedPolicy = /* @__PURE__ */ new Set(), meta = [], knownRules = /* @__PURE__ */ new Set([...rules.map((r) => r.id), ...META_RULES.map((r) => r.id)]);
+    d.env && (f.environment = d.env), d.workload && (f.workload = d.workload), all.push(f);
+  }
+  let findings = [], suppressed = [], usedInline = /* @__PURE__ */ new Set(), usedPolicy = /* @__PURE__ */ new Set(), meta = [], knownRules = /* @__PURE__ */ new Set([...rules.map((r) => r.id), ...META_RULES.map((r) => r.id)]);
   for (let f of files.values())
     for (let s of f.suppressions) {
       let loc = { file: f.source.path, span: s.comment, path: [] }, unknown = s.rules.filter((r) => !knownRules.has(r)), problems = [...s.problems, ...unknown.map((r) => `names unknown rule '${r}'`)];
@@ -16036,7 +16314,7 @@ function lookupRetirement(name, version) {
 }
 
 // packages/core/src/rules/versioning/retired-model.ts
-var DAY_MS = 1440 * 60 * 1e3, WARN_WITHIN_DAYS = 120, INFO_WITHIN_DAYS = 365;
+var DAY_MS2 = 1440 * 60 * 1e3, WARN_WITHIN_DAYS = 120, INFO_WITHIN_DAYS = 365;
 function isAzureOpenAiRegistry(ref) {
   return ref.source === "registry" && ref.registry?.toLowerCase() === "azure-openai";
 }
@@ -16070,7 +16348,7 @@ var retiredModel = {
       if (!info) continue;
       let at = dayOf(info.retirementDate);
       if (at === void 0) continue;
-      let days = Math.ceil((at - today) / DAY_MS), retired = info.lifecycle === "Retired" || days <= 0, severity;
+      let days = Math.ceil((at - today) / DAY_MS2), retired = info.lifecycle === "Retired" || days <= 0, severity;
       if (retired) severity = "error";
       else if (days <= WARN_WITHIN_DAYS) severity = "warning";
       else if (days <= INFO_WITHIN_DAYS || info.lifecycle === "Deprecated" || info.lifecycle === "Legacy") severity = "info";
@@ -17405,7 +17683,7 @@ function renderGateText(v, options = {}) {
 }
 
 // packages/core/src/service/code-actions.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 
 // packages/core/src/node/collect.ts
 var import_ignore = __toESM(require_ignore(), 1);

@@ -202,11 +202,10 @@ export class WorkspaceModel {
    * passed to `asked`.
    */
   fileView(file: AnalyzedFile, asked: (question: WorkspaceQuestion) => void): WorkspaceModel {
-    const whole = this;
     const own = recordsOf(file);
-    const view = Object.create(whole) as WorkspaceModel;
+    const view = Object.create(this) as WorkspaceModel;
     const ask = <T>(question: (m: WorkspaceModel) => T): T => {
-      const answer = question(whole);
+      const answer = question(this);
       asked({ ask: question, answer });
       return answer;
     };
@@ -218,7 +217,7 @@ export class WorkspaceModel {
       registries: { value: own.registries },
       jobs: { value: own.jobs },
       ask: { value: ask },
-      files: { value: new FileViewMap(whole.files, file.source.path, ask) },
+      files: { value: new FileViewMap(this.files, file.source.path, ask) },
     });
     return view;
   }
