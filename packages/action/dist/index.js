@@ -13140,12 +13140,44 @@ function parseTemplate(source) {
   let filled = new SourceFile(source.path, source.text.replace(/\{\{/g, "<<").replace(/\}\}/g, ">>")), parsed = parseYaml(filled);
   return parsed.errors.length ? void 0 : parsed;
 }
-function analyzeFile(path, text) {
-  let source = new SourceFile(path, text), base = { source, kind: "yaml", recognised: !1, records: [], parseErrors: [], suppressions: [], docs: [] };
-  if (!looksRelevant(path, text)) return base;
+function parseFile(source) {
   let parsed = parseYaml(source);
-  parsed.errors.length && !isPolicyPath(path) && (parsed = parseTemplate(source) ?? parsed), base.docs = parsed.docs;
-  let fileSpan = { start: 0, end: text.length };
+  return parsed.errors.length && !isPolicyPath(source.path) ? parseTemplate(source) ?? parsed : parsed;
+}
+var Analysis = class {
+  constructor(source, docs, parses) {
+    this.source = source;
+    this.parses = parses;
+    this.parsed = docs;
+  }
+  source;
+  parses;
+  kind = "yaml";
+  recognised = !1;
+  records = [];
+  parseErrors = [];
+  suppressions = [];
+  parsed;
+  reloaded;
+  get docs() {
+    if (!this.parsed) {
+      this.parsed = parseFile(this.source).docs;
+      let reloaded = this.reloaded;
+      this.reloaded = void 0, reloaded?.();
+    }
+    return this.parsed;
+  }
+  set docs(value) {
+    this.parsed = value;
+  }
+  release(reloaded) {
+    this.parses && (this.parsed = void 0, this.reloaded = reloaded);
+  }
+};
+function analyzeFile(path, text) {
+  let source = new SourceFile(path, text);
+  if (!looksRelevant(path, text)) return new Analysis(source, [], !1);
+  let parsed = parseFile(source), base = new Analysis(source, parsed.docs, !0), fileSpan = { start: 0, end: text.length };
   if (isPolicyPath(path) ? (base.kind = "policy", base.recognised = !0) : isWorkflowPath(path) && (base.kind = "workflow", base.recognised = !0), base.parseErrors = parsed.errors, base.kind === "workflow") {
     let doc = parsed.docs[0];
     doc && !parsed.errors.length && (base.records = extractWorkflow(YNode.root(doc, path, fileSpan), source));
@@ -13433,10 +13465,10 @@ function schemaProblems(errors, root, ruleIds) {
   let out = [], seen = /* @__PURE__ */ new Set();
   for (let e of errors) {
     if (e.keyword === "oneOf" || e.keyword === "if") continue;
-    let node = nodeAtPointer(root, e.instancePath), where4 = displayPath(e.instancePath), message;
+    let node = nodeAtPointer(root, e.instancePath), where5 = displayPath(e.instancePath), message;
     if (e.keyword === "additionalProperties") {
       let key2 = String(e.params.additionalProperty), isRules = e.instancePath === "/rules", keyLoc = node.keyLoc(key2);
-      keyLoc && (node = new YNode(root.doc, root.file, void 0, [...node.path, key2], keyLoc.span, keyLoc.span)), where4 = displayPath(`${e.instancePath}/${key2}`), message = isRules ? `unknown rule '${key2}'${didYouMean(key2, ruleIds)}` : `unknown key '${key2}'${didYouMean(key2, knownKeysFor(e.instancePath))}`;
+      keyLoc && (node = new YNode(root.doc, root.file, void 0, [...node.path, key2], keyLoc.span, keyLoc.span)), where5 = displayPath(`${e.instancePath}/${key2}`), message = isRules ? `unknown rule '${key2}'${didYouMean(key2, ruleIds)}` : `unknown key '${key2}'${didYouMean(key2, knownKeysFor(e.instancePath))}`;
     } else {
       if (e.keyword === "propertyNames")
         continue;
@@ -13447,8 +13479,8 @@ function schemaProblems(errors, root, ruleIds) {
         message = allowed.length > 8 ? `'${got}' is not a known value${didYouMean(got, allowed)}` : `must be one of ${allowed.map((v) => `'${v}'`).join(", ")}${didYouMean(got, allowed)}`;
       } else e.keyword === "required" ? message = `missing required key '${e.params.missingProperty}'` : e.keyword === "type" ? message = `must be ${e.params.type}` : e.keyword === "const" ? message = `must be ${JSON.stringify(e.params.allowedValue)}` : e.keyword === "minProperties" ? message = /\/metrics$/.test(e.instancePath) ? "name at least one metric, each with at_least and/or at_most" : /\/metrics\/[^/]+$/.test(e.instancePath) ? "give at_least, at_most or both" : "must not be empty" : e.keyword === "pattern" ? message = `'${node.string() ?? ""}' does not have the expected form (${e.instancePath.includes("expires") ? "YYYY-MM-DD" : e.instancePath.includes("teams") ? "org/team-slug" : e.params.pattern})` : message = e.message ?? "is not valid";
     }
-    let key = `${where4}|${message}`;
-    seen.has(key) || (seen.add(key), out.push({ message: `${where4}: ${message}`, loc: node.exists ? node.pairLoc : { ...node.loc, path: node.path }, severity: "error" }));
+    let key = `${where5}|${message}`;
+    seen.has(key) || (seen.add(key), out.push({ message: `${where5}: ${message}`, loc: node.exists ? node.pairLoc : { ...node.loc, path: node.path }, severity: "error" }));
   }
   return out;
 }
@@ -13733,8 +13765,8 @@ var EnvResolver = class {
   byPath(path) {
     for (let e of this.policy.environments)
       if (e.files.length && anyGlob(e.files, path)) return { name: e.name, tier: e.tier, source: "policy files" };
-    let parts = path.split("/"), stem = (parts.pop() ?? "").replace(/\.[^.]+$/, ""), candidates2 = [];
-    for (let token of stem.split(/[-_.\s]+/)) {
+    let parts = path.split("/"), stem2 = (parts.pop() ?? "").replace(/\.[^.]+$/, ""), candidates2 = [];
+    for (let token of stem2.split(/[-_.\s]+/)) {
       let m = this.byName(token);
       m && candidates2.push(m);
     }
@@ -13804,13 +13836,28 @@ function recordsOf(file) {
   return recordsByFile.set(file, out), out;
 }
 var ModelMemory = class {
+  /** False for a memory of one model only (a one-time check): what is computed need not be kept for a next one. */
+  keeps;
+  constructor(options = {}) {
+    this.keeps = options.keep ?? !0;
+  }
   /** Per record: environment and workload. */
   infos = /* @__PURE__ */ new WeakMap();
   /** Environment of a path by its name and folders (policy globs and conventions). */
   fileEnvs = /* @__PURE__ */ new Map();
+  /** The indexes of the workspace (see `WorkspaceModel.index`). */
+  indexes = /* @__PURE__ */ new Map();
   byObject = /* @__PURE__ */ new Map();
   byName = /* @__PURE__ */ new Map();
   globIndexes;
+  envResolver;
+  /** Files of the last model built with this memory, with their place in its order. */
+  last;
+  generation = 0;
+  /** The policy's environment resolver, remembering its answers. */
+  resolver(policy) {
+    return this.envResolver ??= new RememberingEnvResolver(policy), this.envResolver;
+  }
   /** The workload globs of a policy, indexed once. */
   workloadGlobs(policy) {
     return this.globIndexes ??= {
@@ -13818,69 +13865,356 @@ var ModelMemory = class {
       endpoints: new GlobIndex(policy.workloads.map((w) => ({ globs: w.endpoints, value: w.name })))
     }, this.globIndexes;
   }
+  /** Data kept per object (record) under a name of the caller's (see `WorkspaceModel.derived`). */
   objectSlot(slot) {
     let m = this.byObject.get(slot);
     return m || this.byObject.set(slot, m = /* @__PURE__ */ new WeakMap()), m;
   }
+  /** Data kept per string under a name of the caller's (see `WorkspaceModel.derivedByName`). */
   nameSlot(slot) {
     let m = this.byName.get(slot);
     return m || this.byName.set(slot, m = /* @__PURE__ */ new Map()), m;
   }
+  /** Place of a file in the order of the last model's files. */
+  position(path) {
+    return this.last?.get(path)?.pos ?? -1;
+  }
+  /** A new model of the workspace: what changed since the previous one. */
+  advance(files, edited) {
+    let base = this.last ? this.generation : -1, generation = ++this.generation, last = this.last;
+    if (!last)
+      return this.last = placesOf(files), { generation, base, changed: [], reordered: !0 };
+    if (edited && files.size === last.size) {
+      let paths = [...edited];
+      if (paths.every((path) => last.has(path) && files.has(path))) {
+        let changed2 = [];
+        for (let path of paths) {
+          let was = last.get(path), file = files.get(path);
+          was.file !== file && (changed2.push(path), was.file = file);
+        }
+        return { generation, base, changed: changed2, reordered: !1 };
+      }
+    }
+    let changed = [], reordered = !1, common = 0, lastPos = -1, moved = !1;
+    for (let [path, file] of files) {
+      let was = last.get(path);
+      if (!was) {
+        changed.push(path), moved = !0;
+        continue;
+      }
+      common++, was.pos < lastPos && (reordered = !0), lastPos = was.pos, was.file !== file && (changed.push(path), was.file = file);
+    }
+    if (common !== last.size) {
+      moved = !0;
+      for (let path of last.keys()) files.has(path) || changed.push(path);
+    }
+    return (moved || reordered) && (this.last = placesOf(files)), { generation, base, changed, reordered };
+  }
 };
+function placesOf(files) {
+  let out = /* @__PURE__ */ new Map(), pos = 0;
+  for (let [path, file] of files) out.set(path, { pos: pos++, file });
+  return out;
+}
+function defineIndex(name, types, entries) {
+  return types ? { name, entries, types } : { name, entries };
+}
+var TYPE_LISTS = {
+  deployment: "deployments",
+  endpoint: "endpoints",
+  model: "models",
+  "environment-asset": "environmentAssets",
+  registry: "registries",
+  job: "jobs"
+}, LOG_LENGTH = 64, NONE = Object.freeze([]), recordFilesCache = /* @__PURE__ */ new WeakMap();
+function recordFiles(files, list2) {
+  let cache2 = recordFilesCache.get(files);
+  cache2 || recordFilesCache.set(files, cache2 = {});
+  let key = list2 ?? "all", out = cache2[key];
+  if (!out) {
+    out = [];
+    for (let [path, file] of files) {
+      if (!file.records.length) continue;
+      let records = list2 ? recordsOf(file)[list2] : file.records;
+      records.length && out.push([path, records]);
+    }
+    cache2[key] = out;
+  }
+  return out;
+}
+var NO_KEYS = /* @__PURE__ */ new Set(), IndexState = class {
+  constructor(spec) {
+    this.spec = spec;
+  }
+  spec;
+  generation = -1;
+  /** Per file with items: the keys it files them under. */
+  byFile = /* @__PURE__ */ new Map();
+  byKey = /* @__PURE__ */ new Map();
+  /** Incremented each time a group changes. */
+  version = 0;
+  /** Per recent version: the keys that changed to make it ('all' for a rebuild). */
+  log = [];
+  changedSince(version) {
+    if (version === this.version) return NO_KEYS;
+    let first = this.log[0];
+    if (!first || version < first.version - 1 || version > this.version) return "all";
+    let out = /* @__PURE__ */ new Set();
+    for (let entry of this.log)
+      if (!(entry.version <= version)) {
+        if (entry.keys === "all") return "all";
+        for (let k of entry.keys) out.add(k);
+      }
+    return out;
+  }
+  logged(keys) {
+    this.version++, this.log.push({ version: this.version, keys }), this.log.length > LOG_LENGTH && this.log.shift();
+  }
+  get(key) {
+    return this.byKey.get(key)?.items ?? NONE;
+  }
+  has(key) {
+    return this.byKey.has(key);
+  }
+  *groups() {
+    for (let [k, g] of this.byKey) yield [k, g.items];
+  }
+  get size() {
+    return this.byKey.size;
+  }
+  /** A file's items, by key, in the order it files them. */
+  itemsOf(model2, file) {
+    let out = /* @__PURE__ */ new Map(), add = (r) => {
+      for (let [k, item] of this.spec.entries(model2, r)) {
+        let list2 = out.get(k);
+        list2 ? list2.push(item) : out.set(k, [item]);
+      }
+    }, { types } = this.spec;
+    if (types) if (types.length === 1) for (let r of recordsOf(file)[TYPE_LISTS[types[0]]]) add(r);
+    else for (let r of file.records) types.includes(r.type) && add(r);
+    else for (let r of file.records) add(r);
+    return out;
+  }
+  update(model2, delta, position2) {
+    this.generation !== delta.generation && (model2.memory.keeps ? delta.reordered || delta.base !== this.generation ? this.rebuild(model2) : this.apply(model2, delta.changed, position2) : this.build(model2), this.generation = delta.generation);
+  }
+  /** For one model only: the groups, without what updating them for the next model needs. */
+  build(model2) {
+    this.byFile.clear(), this.byKey.clear();
+    let { types, entries } = this.spec, list2 = types?.length === 1 ? TYPE_LISTS[types[0]] : void 0;
+    for (let [, records] of recordFiles(model2.files, list2))
+      for (let i = 0; i < records.length; i++) {
+        let r = records[i];
+        if (!(types && !list2 && !types.includes(r.type)))
+          for (let [k, item] of entries(model2, r)) {
+            let g = this.byKey.get(k);
+            g ? g.items.push(item) : this.byKey.set(k, { files: [], counts: [], items: [item] });
+          }
+      }
+    this.logged("all");
+  }
+  rebuild(model2) {
+    this.byFile.clear(), this.byKey.clear();
+    let { types } = this.spec, list2 = types?.length === 1 ? TYPE_LISTS[types[0]] : void 0;
+    for (let [path, records] of recordFiles(model2.files, list2)) {
+      let keys;
+      for (let r of records)
+        if (!(types && !list2 && !types.includes(r.type)))
+          for (let [k, item] of this.spec.entries(model2, r)) {
+            let g = this.byKey.get(k);
+            if (!g) this.byKey.set(k, { files: [path], counts: [1], items: [item] });
+            else {
+              let last = g.files.length - 1;
+              g.files[last] === path ? g.counts[last]++ : (g.files.push(path), g.counts.push(1)), g.items.push(item);
+            }
+            keys === void 0 ? keys = k : typeof keys == "string" ? keys !== k && (keys = [keys, k]) : keys.includes(k) || keys.push(k);
+          }
+      keys !== void 0 && this.byFile.set(path, keys);
+    }
+    this.logged("all");
+  }
+  apply(model2, changed, position2) {
+    if (!changed.length) return;
+    let gone = new Set(changed), touched = /* @__PURE__ */ new Map();
+    for (let path of changed) {
+      let keys = this.byFile.get(path);
+      for (let k of typeof keys == "string" ? [keys] : keys ?? []) touched.has(k) || touched.set(k, []);
+      let file = model2.files.get(path), items = file && file.records.length ? this.itemsOf(model2, file) : void 0;
+      items?.size ? this.byFile.set(path, items.size === 1 ? items.keys().next().value : [...items.keys()]) : this.byFile.delete(path);
+      for (let [k, list2] of items ?? []) {
+        let parts = touched.get(k);
+        parts ? parts.push([path, list2]) : touched.set(k, [[path, list2]]);
+      }
+    }
+    let changedKeys = /* @__PURE__ */ new Set();
+    for (let [k, added] of touched) {
+      let before = this.byKey.get(k), parts = [];
+      if (before) {
+        let at = 0;
+        before.files.forEach((p, i) => {
+          let n = before.counts[i];
+          gone.has(p) || parts.push([p, before.items.slice(at, at + n)]), at += n;
+        });
+      }
+      for (let part of added) {
+        let where5 = position2(part[0]), lo = 0, hi = parts.length;
+        for (; lo < hi; ) {
+          let mid = lo + hi >> 1;
+          position2(parts[mid][0]) < where5 ? lo = mid + 1 : hi = mid;
+        }
+        parts.splice(lo, 0, part);
+      }
+      let group2 = { files: [], counts: [], items: [] };
+      for (let [p, list2] of parts) {
+        group2.files.push(p), group2.counts.push(list2.length);
+        for (let item of list2) group2.items.push(item);
+      }
+      if (before && before.items.length === group2.items.length && group2.items.every((x, i) => x === before.items[i])) {
+        before.files = group2.files, before.counts = group2.counts;
+        continue;
+      }
+      changedKeys.add(k), group2.items.length ? this.byKey.set(k, group2) : this.byKey.delete(k);
+    }
+    changedKeys.size && this.logged(changedKeys);
+  }
+}, RememberingEnvResolver = class extends EnvResolver {
+  names = /* @__PURE__ */ new Map();
+  tiers = /* @__PURE__ */ new Map();
+  byName(word) {
+    if (this.names.has(word)) return this.names.get(word);
+    let m = super.byName(word);
+    return this.names.set(word, m), m;
+  }
+  tierOf(env) {
+    if (this.tiers.has(env)) return this.tiers.get(env);
+    let t = super.tierOf(env);
+    return this.tiers.set(env, t), t;
+  }
+};
+function stampsHold(q, model2) {
+  return !!q.stamps && q.stamps.every(([spec, version]) => model2.index(spec).version === version);
+}
+function stillAnswered(q, model2) {
+  if (stampsHold(q, model2)) return !0;
+  let fresh = answer(q.ask, model2, !!q.stamps);
+  return sameAnswer(fresh.answer, q.answer) ? (fresh.stamps && (q.stamps = fresh.stamps), !0) : !1;
+}
+function answer(question, whole, fromIndexes) {
+  let q = { ask: question, answer: void 0 };
+  fromIndexes && (q.stamps = []);
+  let outer = stamping;
+  stamping = fromIndexes ? q : void 0;
+  try {
+    q.answer = question(whole);
+  } finally {
+    stamping = outer;
+  }
+  return q;
+}
+var stamping;
 function sameAnswer(a, b) {
   if (a === b) return !0;
   if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return !1;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return !1;
   return !0;
 }
-var WorkspaceModel = class {
+var normalizedPaths = /* @__PURE__ */ new Map();
+function normalizedPath(p) {
+  let n = normalizedPaths.get(p);
+  return n === void 0 && (n = normalizePath(p), normalizedPaths.size > 1e5 && normalizedPaths.clear(), normalizedPaths.set(p, n)), n;
+}
+var JOBS_BY_WORKFLOW = defineIndex("jobs by workflow", ["job"], (_m, r) => r.type === "job" ? [[r.workflowFile, r]] : NONE), WORKFLOW_NAMES = defineIndex("workflows by name", ["job"], (_m, r) => r.type === "job" && r.workflowName ? [[r.workflowName, r.workflowFile]] : NONE), OVERRIDES = defineIndex("rewritten fields", ["job"], (_m, r) => {
+  if (r.type !== "job") return NONE;
+  let out = [];
+  for (let a of r.actions) if (a.kind === "override" && a.field) for (let f of a.files) out.push([`${normalizedPath(f)}\0${a.field}`, r]);
+  return out;
+}), DEPLOYMENTS_BY_ENDPOINT = defineIndex("deployments by endpoint", ["deployment"], (_m, r) => r.type === "deployment" && r.endpointName !== void 0 ? [[r.endpointName, r]] : NONE), ENVIRONMENTS = defineIndex("records by environment", void 0, (m, r) => {
+  let env = m.env(r);
+  return env ? [[env, r]] : NONE;
+}), jobsByIdCache = /* @__PURE__ */ new WeakMap(), ancestorsCache = /* @__PURE__ */ new WeakMap(), WorkspaceModel = class {
   /**
    * @param memory what an earlier model of the same workspace learnt, when the policy is the same
-   *   (for rules) as the one it was built with; a fresh memory otherwise.
+   *   (for rules) as the one it was built with; a fresh memory otherwise. Models built with one memory
+   *   are expected one after the other (each one's indexes are updated from the one before).
    */
-  constructor(files, policy, memory) {
+  constructor(files, policy, memory, edited) {
     this.files = files;
     this.policy = policy;
-    this.envs = new EnvResolver(policy), this.memory = memory ?? new ModelMemory();
-    let infos = this.memory.infos;
-    for (let f of files.values()) {
-      if (!f.records.length) continue;
-      let r = recordsOf(f);
-      for (let x of r.deployments) this.deployments.push(x);
-      for (let x of r.endpoints) this.endpoints.push(x);
-      for (let x of r.models) this.models.push(x);
-      for (let x of r.environmentAssets) this.environmentAssets.push(x);
-      for (let x of r.registries) this.registries.push(x);
-      for (let x of r.jobs) this.jobs.push(x);
-      for (let rec of f.records) infos.has(rec) || infos.set(rec, this.computeInfo(rec));
-    }
+    this.memory = memory ?? new ModelMemory(), this.envs = this.memory.resolver(policy), this.delta = this.memory.advance(files, edited);
   }
   files;
   policy;
   envs;
-  deployments = [];
-  endpoints = [];
-  models = [];
-  environmentAssets = [];
-  registries = [];
-  jobs = [];
   /** Information kept across evaluations under the same policy; pass it to the next model of the workspace. */
   memory;
-  chainList;
-  indexes = {};
+  delta;
+  own;
+  /**
+   * What changed since the model built before this one with the same memory: its generation (`since`,
+   * -1 when there was none), the files added, removed or analysed again, and whether kept files changed
+   * order. Models built with one memory are numbered by `generation`.
+   */
+  get changes() {
+    let d = this.delta;
+    return { generation: d.generation, since: d.base, files: d.changed, reordered: d.reordered };
+  }
+  records() {
+    if (!this.own) {
+      let out = { deployments: [], endpoints: [], models: [], environmentAssets: [], registries: [], jobs: [] };
+      for (let f of this.files.values()) {
+        if (!f.records.length) continue;
+        let r = recordsOf(f);
+        for (let x of r.deployments) out.deployments.push(x);
+        for (let x of r.endpoints) out.endpoints.push(x);
+        for (let x of r.models) out.models.push(x);
+        for (let x of r.environmentAssets) out.environmentAssets.push(x);
+        for (let x of r.registries) out.registries.push(x);
+        for (let x of r.jobs) out.jobs.push(x);
+      }
+      this.own = out;
+    }
+    return this.own;
+  }
+  get deployments() {
+    return this.records().deployments;
+  }
+  get endpoints() {
+    return this.records().endpoints;
+  }
+  get models() {
+    return this.records().models;
+  }
+  get environmentAssets() {
+    return this.records().environmentAssets;
+  }
+  get registries() {
+    return this.records().registries;
+  }
+  get jobs() {
+    return this.records().jobs;
+  }
+  /**
+   * An index of the workspace's records for this model, updated from the previous model's (only the
+   * groups of changed files are rebuilt). Rules that compare files group records with it.
+   */
+  index(spec) {
+    let whole = this.ask((m) => m.wholeIndex(spec), !0);
+    return this.ask((m) => m.wholeIndex(spec).version, !0), whole;
+  }
+  wholeIndex(spec) {
+    let state = this.memory.indexes.get(spec);
+    return state || this.memory.indexes.set(spec, state = new IndexState(spec)), state.update(this, this.delta, (p) => this.memory.position(p)), stamping?.stamps.push([spec, state.version]), state;
+  }
   /** Environments in promotion order: the policy's, else the conventional ones found in the workspace. */
   get chain() {
-    return this.ask((m) => m.wholeChain());
+    return this.ask((m) => m.wholeChain(), !0);
   }
+  chainList;
   wholeChain() {
+    let found = this.policy.environments.length ? void 0 : this.wholeIndex(ENVIRONMENTS);
     if (!this.chainList) {
       let present = /* @__PURE__ */ new Set();
-      if (!this.policy.environments.length)
-        for (let f of this.files.values())
-          for (let r of f.records) {
-            let env = this.memory.infos.get(r)?.env;
-            env && present.add(env.name);
-          }
+      if (found) for (let [env] of found.groups()) present.add(env);
       this.chainList = this.envs.chain(present);
     }
     return this.chainList;
@@ -13889,7 +14223,7 @@ var WorkspaceModel = class {
    * Answers a question about the whole workspace. A view of one file (see `fileView`) records each
    * question and its answer, so its findings are computed again only when an answer changes.
    */
-  ask(question) {
+  ask(question, _fromIndexes = !1) {
     return question(this);
   }
   /**
@@ -13899,20 +14233,24 @@ var WorkspaceModel = class {
    * passed to `asked`.
    */
   fileView(file, asked) {
-    let own = recordsOf(file), view = Object.create(this), ask = (question) => {
-      let answer = question(this);
-      return asked({ ask: question, answer }), answer;
+    let ask = asker(this, asked);
+    return { __proto__: this, own: recordsOf(file), ask, files: new FileViewMap(this.files, file.source.path, ask) };
+  }
+  /**
+   * The whole model, with every question about the workspace asked through it passed to `asked`: what a
+   * computation read, so its result can be kept until one of the answers changes. Listing all records of
+   * a type (`model.jobs`) or all files is a question whose answer changes with every model.
+   */
+  watched(asked) {
+    let ask = asker(this, asked);
+    return {
+      __proto__: this,
+      get own() {
+        return ask((m) => m.records());
+      },
+      ask,
+      files: new FileViewMap(this.files, void 0, ask)
     };
-    return Object.defineProperties(view, {
-      deployments: { value: own.deployments },
-      endpoints: { value: own.endpoints },
-      models: { value: own.models },
-      environmentAssets: { value: own.environmentAssets },
-      registries: { value: own.registries },
-      jobs: { value: own.jobs },
-      ask: { value: ask },
-      files: { value: new FileViewMap(this.files, file.source.path, ask) }
-    }), view;
   }
   fileEnv(path) {
     let cache2 = this.memory.fileEnvs;
@@ -13958,17 +14296,19 @@ var WorkspaceModel = class {
     if (!workload) for (let a of job.actions) workload ??= this.workloadOfEndpoint(a.endpointName);
     return { env, workload };
   }
+  /** A record's environment and workload (computed once per record and policy). */
   info(r) {
-    return this.memory.infos.get(r) ?? {};
+    let infos = this.memory.infos, i = infos.get(r);
+    return i || infos.set(r, i = this.computeInfo(r)), i;
   }
   env(r) {
-    return this.memory.infos.get(r)?.env?.name;
+    return this.info(r).env?.name;
   }
   tier(r) {
-    return this.memory.infos.get(r)?.env?.tier;
+    return this.info(r).env?.tier;
   }
   workload(r) {
-    return this.memory.infos.get(r)?.workload;
+    return this.info(r).workload;
   }
   tierOfEnv(env) {
     return this.envs.tierOf(env);
@@ -13995,17 +14335,13 @@ var WorkspaceModel = class {
    * constant of the caller); `compute` must not read other files.
    */
   derived(slot, key, compute) {
-    let m = this.memory.objectSlot(slot);
-    if (m.has(key)) return m.get(key);
-    let v = compute(key);
-    return m.set(key, v), v;
+    let m = this.memory.objectSlot(slot), v = m.get(key);
+    return v === void 0 && !m.has(key) && m.set(key, v = compute(key)), v;
   }
   /** Like `derived`, for data derived from a string (a name, a path) and the policy alone. */
   derivedByName(slot, key, compute) {
-    let m = this.memory.nameSlot(slot);
-    if (m.has(key)) return m.get(key);
-    let v = compute(key);
-    return m.set(key, v), v;
+    let m = this.memory.nameSlot(slot), v = m.get(key);
+    return v === void 0 && !m.has(key) && m.set(key, v = compute(key)), v;
   }
   /** Job actions of the given kinds, with their jobs. */
   jobActions(kinds) {
@@ -14013,34 +14349,25 @@ var WorkspaceModel = class {
     for (let job of this.jobs) for (let action of job.actions) kinds.includes(action.kind) && out.push({ job, action });
     return out;
   }
-  index(key, build) {
-    let v = this.indexes[key];
-    return v || (this.indexes[key] = v = build()), v;
-  }
-  workflowJobs(file) {
-    return this.index("jobsByWorkflow", () => {
-      let m = /* @__PURE__ */ new Map();
-      for (let j of this.jobs) {
-        let l = m.get(j.workflowFile);
-        l ? l.push(j) : m.set(j.workflowFile, [j]);
-      }
-      return m;
-    }).get(file) ?? [];
+  jobsOfWorkflow(file) {
+    return this.ask((m) => m.wholeIndex(JOBS_BY_WORKFLOW).get(file), !0);
   }
   /** The jobs of a workflow by id (the last of an id wins). */
   jobsById(file) {
-    let all = this.index("jobsById", () => /* @__PURE__ */ new Map()), m = all.get(file);
-    return m || all.set(file, m = new Map(this.workflowJobs(file).map((j) => [j.id, j]))), m;
-  }
-  jobsOfWorkflow(file) {
-    return this.ask((m) => m.workflowJobs(file));
+    let jobs = this.wholeIndex(JOBS_BY_WORKFLOW).get(file), m = jobsByIdCache.get(jobs);
+    return m || jobsByIdCache.set(jobs, m = new Map(jobs.map((j) => [j.id, j]))), m;
   }
   /** Transitive `needs:` of a job within its workflow. */
   ancestors(job) {
-    return this.ask((m) => m.wholeAncestors(job));
+    return job.needs.length ? this.ask((m) => m.wholeAncestors(job), !0) : [];
   }
   wholeAncestors(job) {
-    if (!job.needs.length) return [];
+    let jobs = this.wholeIndex(JOBS_BY_WORKFLOW).get(job.workflowFile), kept = ancestorsCache.get(job);
+    if (kept && kept.jobs === jobs) return kept.ancestors;
+    let ancestors = this.computeAncestors(job);
+    return ancestorsCache.set(job, { jobs, ancestors }), ancestors;
+  }
+  computeAncestors(job) {
     let byId = this.jobsById(job.workflowFile), out = [], seen = /* @__PURE__ */ new Set([job.id]), stack = [...job.needs];
     for (; stack.length; ) {
       let id = stack.pop();
@@ -14053,51 +14380,35 @@ var WorkspaceModel = class {
   }
   /** Workflows that trigger this job's workflow through `workflow_run`, transitively. */
   upstreamWorkflows(job) {
-    return this.ask((m) => m.wholeUpstream(job));
+    return job.triggers.workflowRun.length ? this.ask((m) => m.wholeUpstream(job), !0) : [];
   }
   wholeUpstream(job) {
-    if (!job.triggers.workflowRun.length) return [];
-    let byName = this.index("workflowByName", () => {
-      let m = /* @__PURE__ */ new Map();
-      for (let j of this.jobs) j.workflowName && m.set(j.workflowName, j.workflowFile);
-      return m;
-    }), out = [], seen = /* @__PURE__ */ new Set([job.workflowFile]), stack = [...job.triggers.workflowRun];
+    let byName = this.wholeIndex(WORKFLOW_NAMES), out = [], seen = /* @__PURE__ */ new Set([job.workflowFile]), stack = [...job.triggers.workflowRun];
     for (; stack.length; ) {
-      let name = stack.pop(), file = byName.get(name);
+      let name = stack.pop(), files = byName.get(name), file = files[files.length - 1];
       if (!file || seen.has(file)) continue;
       seen.add(file), out.push(file);
-      let first = this.workflowJobs(file)[0];
+      let first = this.wholeIndex(JOBS_BY_WORKFLOW).get(file)[0];
       first && stack.push(...first.triggers.workflowRun);
     }
     return out;
   }
   /** True when a workflow rewrites this top-level key of the file before deploying it (`yq -i '.model = ...'`). */
   isOverridden(file, field) {
-    return this.ask((m) => m.wholeOverrides().has(`${file}\0${field}`));
-  }
-  wholeOverrides() {
-    return this.index("overrides", () => {
-      let s = /* @__PURE__ */ new Set();
-      for (let job of this.jobs) for (let a of job.actions) if (a.kind === "override" && a.field) for (let f of a.files) s.add(`${normalizePath(f)}\0${a.field}`);
-      return s;
-    });
+    let key = `${file}\0${field}`;
+    return this.ask((m) => m.wholeIndex(OVERRIDES).has(key), !0);
   }
   deploymentsOfEndpoint(name) {
-    return this.ask(
-      (m) => [
-        ...m.index("deploymentsByEndpoint", () => {
-          let out = /* @__PURE__ */ new Map();
-          for (let d of m.deployments) {
-            if (d.endpointName === void 0) continue;
-            let l = out.get(d.endpointName);
-            l ? l.push(d) : out.set(d.endpointName, [d]);
-          }
-          return out;
-        }).get(name) ?? []
-      ]
-    );
+    return [...this.ask((m) => m.wholeIndex(DEPLOYMENTS_BY_ENDPOINT).get(name), !0)];
   }
-}, FileViewMap = class {
+};
+function asker(whole, asked) {
+  return (question, about = !1) => {
+    let q = answer(question, whole, about === !0);
+    return typeof about == "string" && (q.file = about), asked(q), q.answer;
+  };
+}
+var FileViewMap = class {
   constructor(whole, own, ask) {
     this.whole = whole;
     this.own = own;
@@ -14107,10 +14418,10 @@ var WorkspaceModel = class {
   own;
   ask;
   get(path) {
-    return path === this.own ? this.whole.get(path) : this.ask((m) => m.files.get(path));
+    return path === this.own ? this.whole.get(path) : this.ask((m) => m.files.get(path), path);
   }
   has(path) {
-    return path === this.own || this.ask((m) => m.files.has(path));
+    return this.own !== void 0 && path === this.own || this.ask((m) => m.files.has(path), path);
   }
   get size() {
     return this.ask((m) => m.files.size);
@@ -14242,24 +14553,62 @@ function isExpired(expires, now) {
   let t = Date.parse(`${expires}T23:59:59Z`);
   return !Number.isNaN(t) && t < now.getTime();
 }
-var DAY_MS = 1440 * 60 * 1e3, Checker = class {
+var DAY_MS = 1440 * 60 * 1e3, FileContext = class {
+  constructor(model2, report, result2, today) {
+    this.model = model2;
+    this.report = report;
+    this.result = result2;
+    this.today = today;
+  }
+  model;
+  report;
+  result;
+  today;
+  get now() {
+    return this.result.readsNow = !0, this.today;
+  }
+}, Checker = class {
+  /**
+   * @param once The checker runs once (a command line check): nothing is kept for a next run, and the
+   *   rules run the quickest way for one run, with the same findings.
+   */
+  constructor(once = !1) {
+    this.once = once;
+  }
+  once;
   memory;
   policyKey;
   rules;
   day;
   states = /* @__PURE__ */ new Map();
+  /** Files with parse errors to report, and files with inline suppressions. */
+  withErrors = /* @__PURE__ */ new Set();
+  withSuppressions = /* @__PURE__ */ new Set();
+  /** Files whose one-file results found something or failed. */
+  withFindings = /* @__PURE__ */ new Set();
+  /** Generation of the model of the last run, and the one-file rules it ran. */
+  generation;
+  rulesKey;
   run(input) {
     let { files, policy, rules } = input, now = input.now ?? /* @__PURE__ */ new Date(), dayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS, key = policyKeyOf(policy, policy.file === void 0 ? void 0 : files.get(policy.file));
-    (key !== this.policyKey || rules !== this.rules) && (this.memory = void 0, this.states.clear(), this.policyKey = key, this.rules = rules);
+    (key !== this.policyKey || rules !== this.rules) && (this.memory = void 0, this.states.clear(), this.withFindings.clear(), this.generation = void 0, this.policyKey = key, this.rules = rules);
     let dayChanged = this.day !== dayStart;
     this.day = dayStart;
-    let today = new Date(dayStart), model2 = new WorkspaceModel(files, policy, this.memory);
+    let today = new Date(dayStart), model2 = new WorkspaceModel(files, policy, this.memory ?? new ModelMemory({ keep: !this.once }), this.memory ? input.edited : void 0);
     this.memory = model2.memory;
+    let changes = model2.changes, incremental = this.generation !== void 0 && changes.since === this.generation;
+    if (incremental)
+      for (let path of changes.files) this.fileFacts(path, files.get(path));
+    else {
+      this.withErrors.clear(), this.withSuppressions.clear();
+      for (let [path, f] of files) this.fileFacts(path, f);
+    }
     let drafts = [], fileLoc = (file) => ({ file, span: { start: 0, end: 0 }, path: [] });
-    for (let f of files.values())
-      if (!(!f.recognised || f.kind === "policy"))
-        for (let e of f.parseErrors)
-          drafts.push({ ruleId: "aigate/parse-error", severity: "error", message: `${e.message}. The rest of this file is not checked; other files are.`, loc: { file: f.source.path, span: e.span, path: [] }, related: [], fixes: [] });
+    for (let path of this.withErrors) {
+      let f = files.get(path);
+      for (let e of f.parseErrors)
+        drafts.push({ ruleId: "aigate/parse-error", severity: "error", message: `${e.message}. The rest of this file is not checked; other files are.`, loc: { file: f.source.path, span: e.span, path: [] }, related: [], fixes: [] });
+    }
     for (let p of input.policyProblems ?? []) drafts.push({ ruleId: "aigate/policy-error", severity: p.severity, message: p.message, loc: p.loc, related: [], fixes: [], key: p.message });
     for (let p of input.fileProblems ?? []) drafts.push({ ruleId: p.ruleId, severity: "warning", message: p.message, loc: fileLoc(p.file), related: [], fixes: [] });
     let policySeverity = (ruleId, env) => {
@@ -14268,10 +14617,10 @@ var DAY_MS = 1440 * 60 * 1e3, Checker = class {
     }, enabled = rules.filter((rule) => {
       let setting = policy.rules[rule.id];
       return !(setting?.severity === "off" && Object.values(setting.environments).every((s) => s === "off"));
-    }), reporter = (rule, out) => (r) => {
+    }), reporterInto = (rule, out, r) => {
       let rec = r.record, env = r.env ?? (rec ? model2.env(rec) : void 0);
       out.push({ ruleId: rule.id, severity: r.severity ?? rule.defaultSeverity, byRule: !0, message: r.message, loc: r.loc, related: r.related ?? [], fixes: r.fixes, env, workload: rec ? model2.workload(rec) : void 0, key: r.key });
-    }, failed = (rule, detail) => ({
+    }, reporter = (rule, out) => (r) => reporterInto(rule, out, r), failed = (rule, detail) => ({
       ruleId: "aigate/rule-failed",
       severity: "error",
       message: `rule ${rule.id} failed and its findings are missing: ${detail.split(`
@@ -14280,38 +14629,88 @@ var DAY_MS = 1440 * 60 * 1e3, Checker = class {
       related: [],
       fixes: [],
       key: rule.id
-    }), describe2 = (err) => err instanceof Error ? err.stack ?? err.message : String(err), perFile = enabled.filter((r) => !r.crossFile), byRule = new Map(perFile.map((r) => [r, { drafts: [] }])), withRecords = 0;
-    for (let [path, f] of files) {
-      if (!f.records.length) continue;
-      withRecords++;
-      let state = this.states.get(path);
-      (!state || state.analyzed !== f) && this.states.set(path, state = { analyzed: f, results: /* @__PURE__ */ new Map() });
-      let questions = [], view;
-      for (let rule of perFile) {
-        let result2 = state.results.get(rule.id);
-        if (result2 && (result2.readsNow && dayChanged || !result2.questions.every((q) => sameAnswer(q.ask(model2), q.answer))) && (result2 = void 0), !result2) {
-          questions = [], view ??= model2.fileView(f, (q) => questions.push(q));
-          let found = [], res = { drafts: found, questions, readsNow: !1 }, ctx = {
-            model: view,
-            report: reporter(rule, found),
-            get now() {
-              return res.readsNow = !0, today;
-            }
-          };
-          try {
-            rule.check(ctx);
-          } catch (err) {
-            res.failure = describe2(err);
-          }
-          res.questions = questions, state.results.set(rule.id, result2 = res);
-        }
-        let acc = byRule.get(rule);
-        for (let d of result2.drafts) acc.drafts.push(d);
-        result2.failure !== void 0 && (acc.failure ??= result2.failure);
+    }), describe2 = (err) => err instanceof Error ? err.stack ?? err.message : String(err), perFile = enabled.filter((r) => !r.crossFile), rulesKey = perFile.map((r) => r.id).join(`
+`), byRule = new Map(perFile.map((r) => [r, { drafts: [] }])), valid = (result2) => !(result2.readsNow && dayChanged) && result2.questions.every((q) => stillAnswered(q, model2)), found = [], reportTo = new Map(perFile.map((rule) => [rule, (r) => reporterInto(rule, found, r)])), runOn = (rule, view, questions) => {
+      found = [];
+      let res = { drafts: found, questions, readsNow: !1 };
+      try {
+        rule.check(new FileContext(view, reportTo.get(rule), res, today));
+      } catch (err) {
+        res.failure = describe2(err);
       }
+      return res;
+    }, visit3 = (path, f, ran) => {
+      let questions = [], view, fileView = () => view ??= model2.fileView(f, (q) => questions.push(q)), run = (rule) => (questions = [], runOn(rule, fileView(), questions)), before = this.states.get(path), kept = before?.analyzed === f ? before : void 0, entries = [];
+      if (kept && kept.rulesKey === rulesKey)
+        for (let entry of kept.notable) entries.push((entry.result.questions.length || entry.result.readsNow) && !valid(entry.result) ? { rule: entry.rule, result: run(entry.rule) } : entry);
+      else {
+        let old = new Map((kept?.notable ?? []).map((e) => [e.rule.id, e]));
+        for (let rule of perFile) {
+          let entry = old.get(rule.id);
+          entry ? entries.push(valid(entry.result) ? entry : { rule, result: run(rule) }) : ran?.has(rule.id) || entries.push({ rule, result: run(rule) });
+        }
+      }
+      let state = { analyzed: f, rulesKey, notable: [], opaque: !1, now: !1, stamps: [], reads: [] }, found2 = !1;
+      for (let entry of entries) {
+        let { result: result2 } = entry;
+        if (!(!result2.drafts.length && result2.failure === void 0 && !result2.questions.length && !result2.readsNow)) {
+          state.notable.push(entry), (result2.drafts.length || result2.failure !== void 0) && (found2 = !0), result2.readsNow && (state.now = !0);
+          for (let q of result2.questions)
+            q.stamps ? state.stamps.push(...q.stamps) : q.file !== void 0 ? state.reads.push(q.file) : state.opaque = !0;
+        }
+      }
+      state.notable.length ? this.states.set(path, state) : this.states.delete(path), found2 ? this.withFindings.add(path) : this.withFindings.delete(path);
+    }, forget = (path) => {
+      this.states.delete(path), this.withFindings.delete(path);
+    }, failures = /* @__PURE__ */ new Map(), failedIn = (rule, path, failure) => {
+      let first = failures.get(rule);
+      (!first || path < first.path) && failures.set(rule, { path, failure });
+    };
+    if (this.once)
+      for (let rule of perFile) {
+        let drafts2 = [];
+        try {
+          rule.check({ model: model2, report: reporter(rule, drafts2), now: today }), byRule.get(rule).drafts = drafts2;
+          continue;
+        } catch {
+        }
+        for (let [path, f] of files) {
+          if (!f.records.length) continue;
+          let result2 = runOn(rule, model2.fileView(f, () => {
+          }), []);
+          for (let d of result2.drafts) byRule.get(rule).drafts.push(d);
+          result2.failure !== void 0 && failedIn(rule, path, result2.failure);
+        }
+      }
+    else {
+      if (incremental && this.rulesKey !== void 0) {
+        let seen = new Set(changes.files);
+        for (let path of changes.files) {
+          let f = files.get(path);
+          !f || !f.records.length ? forget(path) : visit3(path, f, void 0);
+        }
+        let ran = new Set(this.rulesKey.split(`
+`));
+        if (this.rulesKey !== rulesKey && perFile.filter((r) => !ran.has(r.id)).length)
+          for (let [path, f] of files) f.records.length && !seen.has(path) && !this.states.has(path) && visit3(path, f, ran);
+        for (let path of [...this.states.keys()]) {
+          if (seen.has(path)) continue;
+          let state = this.states.get(path);
+          (state.rulesKey !== rulesKey || state.opaque || state.now && dayChanged || state.reads.some((p) => seen.has(p)) || state.stamps.some(([spec, version]) => model2.index(spec).version !== version)) && visit3(path, files.get(path), ran);
+        }
+      } else {
+        this.states.clear(), this.withFindings.clear();
+        for (let [path, f] of files) f.records.length && visit3(path, f, void 0);
+      }
+      this.generation = changes.generation, this.rulesKey = rulesKey;
+      for (let path of this.withFindings)
+        for (let { rule, result: result2 } of this.states.get(path).notable) {
+          let acc = byRule.get(rule);
+          for (let d of result2.drafts) acc.drafts.push(d);
+          result2.failure !== void 0 && failedIn(rule, path, result2.failure);
+        }
     }
-    if (this.states.size > withRecords)
-      for (let [path, state] of this.states) files.get(path) !== state.analyzed && this.states.delete(path);
+    for (let [rule, { failure }] of failures) byRule.get(rule).failure = failure;
     for (let rule of enabled) {
       let own = byRule.get(rule);
       if (own) {
@@ -14325,11 +14724,15 @@ var DAY_MS = 1440 * 60 * 1e3, Checker = class {
         drafts.push(failed(rule, describe2(err)));
       }
     }
-    return finish(input, model2, drafts, policySeverity, now);
+    return finish(input, model2, drafts, policySeverity, now, [...this.withSuppressions].map((p) => files.get(p)));
+  }
+  /** Keep track of the files with parse errors and with inline suppressions. */
+  fileFacts(path, f) {
+    f && f.recognised && f.kind !== "policy" && f.parseErrors.length ? this.withErrors.add(path) : this.withErrors.delete(path), f?.suppressions.length ? this.withSuppressions.add(path) : this.withSuppressions.delete(path);
   }
 };
 function runCheck(input) {
-  return new Checker().run(input);
+  return new Checker(!0).run(input);
 }
 function policyKeyOf(policy, file) {
   let { rules: _rules, suppressions: _suppressions, ...rest } = policy;
@@ -14353,8 +14756,10 @@ function textOutside(file, keys) {
   let tail = text.slice(at);
   return /\S/.test(tail) && (out += `${at}\0${tail}`), out;
 }
-function finish(input, model2, drafts, policySeverity, now) {
-  let { files, policy, rules } = input, locator = new Locator(files), seenFp = /* @__PURE__ */ new Map(), all = [];
+function finish(input, model2, drafts, policySeverity, now, suppressing) {
+  let { files, policy, rules } = input, locator = new Locator(files);
+  drafts.sort(compareDrafts);
+  let seenFp = /* @__PURE__ */ new Map(), all = [];
   for (let d of drafts) {
     let severity = d.severity;
     if (d.byRule && (severity = policySeverity(d.ruleId, d.env) ?? d.severity), severity === "off") continue;
@@ -14379,7 +14784,7 @@ function finish(input, model2, drafts, policySeverity, now) {
     d.env && (f.environment = d.env), d.workload && (f.workload = d.workload), all.push(f);
   }
   let findings = [], suppressed = [], usedInline = /* @__PURE__ */ new Set(), usedPolicy = /* @__PURE__ */ new Set(), meta = [], knownRules = /* @__PURE__ */ new Set([...rules.map((r) => r.id), ...META_RULES.map((r) => r.id)]);
-  for (let f of files.values())
+  for (let f of suppressing)
     for (let s of f.suppressions) {
       let loc = { file: f.source.path, span: s.comment, path: [] }, unknown = s.rules.filter((r) => !knownRules.has(r)), problems = [...s.problems, ...unknown.map((r) => `names unknown rule '${r}'`)];
       problems.length ? meta.push({ ruleId: "aigate/invalid-suppression", severity: "warning", message: `This suppression ${problems.join("; ")}; it suppresses nothing until fixed.`, loc, related: [], fixes: [], key: String(s.comment.start) }) : isExpired(s.expires, now) && meta.push({ ruleId: "aigate/expired-suppression", severity: "warning", message: `This suppression expired on ${s.expires}; the findings it covered are reported again. Fix them, or renew the suppression with a reason.`, loc, related: [], fixes: [], key: String(s.comment.start) });
@@ -14405,7 +14810,7 @@ function finish(input, model2, drafts, policySeverity, now) {
     }
     findings.push(finding);
   }
-  for (let f of files.values())
+  for (let f of suppressing)
     for (let s of f.suppressions)
       s.problems.length || isExpired(s.expires, now) || usedInline.has(s) || !s.rules.every((r) => knownRules.has(r)) || s.rules.every((r) => policy.rules[r]?.severity === "off") || meta.push({ ruleId: "aigate/unused-suppression", severity: "warning", message: `This suppression of ${s.rules.join(", ")} matches no finding; remove it.`, loc: { file: f.source.path, span: s.comment, path: [] }, related: [], fixes: [{ title: "Remove the unused suppression", edits: [{ file: f.source.path, span: lineSpanOf(f.source, s.comment), newText: "" }] }], key: String(s.comment.start) });
   for (let s of policy.suppressions)
@@ -14425,6 +14830,19 @@ function finish(input, model2, drafts, policySeverity, now) {
     out = findings.filter((f) => f.environment ? f.environment.toLowerCase() === want : f.ruleId.startsWith("aigate/"));
   }
   return out.sort(compareFindings), suppressed.sort(compareFindings), { findings: out, suppressed, model: model2 };
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function locText(loc) {
+  return `${loc.file}\0${loc.span.start}\0${loc.span.end}\0${formatPath(loc.path)}`;
+}
+function compareDrafts(a, b) {
+  return cmp(a.ruleId, b.ruleId) || cmp(a.loc.file, b.loc.file) || a.loc.span.start - b.loc.span.start || a.loc.span.end - b.loc.span.end || cmp(a.message, b.message) || cmp(a.key ?? "", b.key ?? "") || cmp(a.severity, b.severity) || cmp(a.env ?? "", b.env ?? "") || cmp(a.workload ?? "", b.workload ?? "") || cmp(formatPath(a.loc.path), formatPath(b.loc.path)) || cmp(draftDetail(a), draftDetail(b));
+}
+function draftDetail(d) {
+  let related2 = d.related.map((r) => `${locText(r.loc)}\0${r.message}`).join(""), fixes = (d.fixes ?? []).map((f) => `${f.title}\0${f.edits.map((e) => `${e.file}\0${e.span.start}\0${e.span.end}\0${e.newText}`).join("")}`).join("");
+  return `${related2}${fixes}`;
 }
 function lineSpanOf(source, span) {
   let startPos = source.positionAt(span.start), before = source.lineText(startPos.line).slice(0, startPos.character);
@@ -14449,16 +14867,117 @@ function isPromotionJob(j) {
 function related(loc, message) {
   return loc ? [{ loc, message }] : [];
 }
-function groupBy(items, key) {
-  let out = /* @__PURE__ */ new Map();
-  for (let item of items) {
-    let k = key(item);
-    if (k === void 0) continue;
-    let list2 = out.get(k);
-    list2 ? list2.push(item) : out.set(k, [item]);
+function groupMemo(model2, slot, key, members, context, compute) {
+  let cell = model2.derivedByName(slot, key, () => ({ members: [], context: "", value: void 0, set: !1 }));
+  return cell.set && cell.context === context && (cell.members === members || sameAnswer(cell.members, members)) || (cell.value = compute(), cell.members = members, cell.context = context, cell.set = !0), cell.value;
+}
+var FindingTable = class {
+  context;
+  /** The version of each index the table was last brought up to date with. */
+  seen = /* @__PURE__ */ new Map();
+  entries = /* @__PURE__ */ new Map();
+  withReports = /* @__PURE__ */ new Set();
+  /** Groups of other indexes read, to the groups whose findings read them. */
+  readers = /* @__PURE__ */ new Map();
+  /** Indexes questions were answered from, to the groups that asked them. */
+  askers = /* @__PURE__ */ new Map();
+  /** Groups that asked a question to be asked again on every evaluation. */
+  opaque = /* @__PURE__ */ new Set();
+  /** Files read, to the groups that read them. */
+  fileReaders = /* @__PURE__ */ new Map();
+  /** Generation of the model the table was last brought up to date with. */
+  generation;
+  forget(key) {
+    let entry = this.entries.get(key);
+    if (!entry) return;
+    let drop = (map, k) => {
+      let groups = map?.get(k);
+      groups && (groups.delete(key), groups.size || map.delete(k));
+    };
+    for (let [spec, k] of entry.reads) drop(this.readers.get(spec), k);
+    for (let q of entry.questions)
+      if (q.stamps) for (let [spec] of q.stamps) drop(this.askers, spec);
+      else q.file !== void 0 && drop(this.fileReaders, q.file);
+    this.opaque.delete(key), this.entries.delete(key), this.withReports.delete(key);
   }
+  keep(key, entry) {
+    this.entries.set(key, entry);
+    for (let [spec, k] of entry.reads) {
+      let byKey = this.readers.get(spec);
+      byKey || this.readers.set(spec, byKey = /* @__PURE__ */ new Map());
+      let groups = byKey.get(k);
+      groups || byKey.set(k, groups = /* @__PURE__ */ new Set()), groups.add(key);
+    }
+    for (let q of entry.questions) {
+      if (!q.stamps && q.file !== void 0) {
+        let groups = this.fileReaders.get(q.file);
+        groups || this.fileReaders.set(q.file, groups = /* @__PURE__ */ new Set()), groups.add(key);
+        continue;
+      }
+      if (!q.stamps) {
+        this.opaque.add(key);
+        continue;
+      }
+      for (let [spec] of q.stamps) {
+        let groups = this.askers.get(spec);
+        groups || this.askers.set(spec, groups = /* @__PURE__ */ new Set()), groups.add(key);
+      }
+    }
+    entry.reports.length ? this.withReports.add(key) : this.withReports.delete(key);
+  }
+};
+function groupFindings(model2, slot, spec, context, compute) {
+  let main2 = model2.index(spec);
+  if (!model2.memory.keeps) {
+    let out2 = [], read = (s, k) => model2.index(s).get(k);
+    for (let [key, group2] of main2.groups()) for (let r of compute(key, group2, read, model2)) out2.push(r);
+    return out2;
+  }
+  let table = model2.derivedByName(TABLES, slot, () => new FindingTable()), mainSpec = spec, dirty, since = table.seen.get(mainSpec);
+  if (table.context !== context || since === void 0) dirty = "all";
+  else {
+    let changed = main2.changedSince(since);
+    dirty = changed === "all" ? "all" : new Set(changed);
+  }
+  if (dirty !== "all") {
+    for (let [readSpec, byKey] of table.readers) {
+      let seen = table.seen.get(readSpec), changed = seen === void 0 ? "all" : model2.index(readSpec).changedSince(seen);
+      if (changed === "all")
+        for (let groups of byKey.values()) for (let g of groups) dirty.add(g);
+      else for (let k of changed) for (let g of byKey.get(k) ?? []) dirty.add(g);
+    }
+    for (let [askedSpec, groups] of table.askers) if (model2.index(askedSpec).version !== table.seen.get(askedSpec)) for (let g of groups) dirty.add(g);
+    for (let g of table.opaque) dirty.add(g);
+    let changes = model2.changes;
+    if (changes.since === table.generation)
+      for (let path of changes.files) for (let g of table.fileReaders.get(path) ?? []) dirty.add(g);
+    else for (let groups of table.fileReaders.values()) for (let g of groups) dirty.add(g);
+  }
+  let keys = dirty === "all" ? /* @__PURE__ */ new Set([...table.entries.keys(), ...[...main2.groups()].map(([k]) => k)]) : dirty, contextKept = table.context === context;
+  for (let key of keys) {
+    let group2 = main2.get(key), entry = table.entries.get(key);
+    if (!group2.length) {
+      table.forget(key);
+      continue;
+    }
+    if (entry && contextKept && (entry.members === group2 || sameAnswer(entry.members, group2)) && entry.reads.every(([s, k, seen]) => model2.index(s).get(k) === seen) && entry.questions.every((q) => stillAnswered(q, model2))) {
+      entry.members = group2, table.forget(key), table.keep(key, entry);
+      continue;
+    }
+    let reads = [], questions = [], reports = compute(key, group2, (s, k) => {
+      let got = model2.index(s).get(k);
+      return reads.push([s, k, got]), got;
+    }, model2.watched((q) => questions.push(q)));
+    table.forget(key), table.keep(key, { members: group2, reads, questions, reports });
+  }
+  table.context = context, table.generation = model2.changes.generation, table.seen.set(mainSpec, main2.version);
+  for (let s of table.readers.keys()) table.seen.set(s, model2.index(s).version);
+  for (let s of table.askers.keys()) table.seen.set(s, model2.index(s).version);
+  let out = [];
+  for (let key of table.withReports) for (let r of table.entries.get(key).reports) out.push(r);
   return out;
 }
+var TABLES = "helpers/finding-tables";
 
 // packages/core/src/rules/environments/logical.ts
 function docContaining(docs, offset) {
@@ -14469,7 +14988,9 @@ function docContaining(docs, offset) {
 }
 function nodeAt(model2, loc) {
   let file = model2.files.get(loc.file);
-  if (!file) return;
+  return file ? nodeIn(file, loc) : void 0;
+}
+function nodeIn(file, loc) {
   let doc = docContaining(file.docs, loc.span.start);
   if (!doc) return;
   let node = YNode.root(doc, loc.file, { start: 0, end: file.source.text.length });
@@ -14491,6 +15012,29 @@ function readField(root, ...path) {
   let s = node.string();
   return s === void 0 || !node.isScalar || isTemplated(s) ? { state: "unknown", node } : { state: "known", value: s, node };
 }
+var recordFields = /* @__PURE__ */ new WeakMap();
+function fieldOf(root, rec, text, path) {
+  if (!root) return { state: "absent", loc: rec.loc, pairLoc: rec.loc, text: "" };
+  let node = root.at(...path), field = readField(root, ...path), span = node.span;
+  return { state: field.state, value: field.state === "known" ? field.value : void 0, loc: node.loc, pairLoc: node.pairLoc, text: text.slice(span.start, span.end) };
+}
+function keptFields(rec) {
+  let m = recordFields.get(rec);
+  return m || recordFields.set(rec, m = /* @__PURE__ */ new Map()), m;
+}
+function recordField(model2, rec, ...path) {
+  let kept = keptFields(rec), key = path.join("\0"), f = kept.get(key);
+  return f || kept.set(key, f = fieldOf(recordNode(model2, rec), rec, model2.files.get(rec.file)?.source.text ?? "", path)), f;
+}
+var stepInputsKept = /* @__PURE__ */ new WeakMap();
+function stepInputs(model2, step) {
+  let inputs = stepInputsKept.get(step);
+  if (inputs === void 0) {
+    let node = nodeAt(model2, step.loc);
+    stepInputsKept.set(step, inputs = node ? node.get("with").entries().map(([k, v]) => [k, v.string()]) : null);
+  }
+  return inputs;
+}
 function envRank(model2, env) {
   let tier = model2.tierOfEnv(env), i = model2.chain.indexOf(env);
   return (tier ? TIER_RANK[tier] : 1) * 100 + (i >= 0 ? i : 50);
@@ -14501,16 +15045,12 @@ function byEnvRank(model2) {
 function isEnvWord(model2, word) {
   return model2.envs.byName(word) !== void 0;
 }
-var stemCache = /* @__PURE__ */ new WeakMap();
+var STEM = "logical/endpoint-stem";
 function endpointStem(model2, name) {
-  let cache2 = stemCache.get(model2);
-  cache2 || (cache2 = /* @__PURE__ */ new Map(), stemCache.set(model2, cache2));
-  let stem = cache2.get(name);
-  if (stem === void 0) {
-    let tokens = name.toLowerCase().split(/[-_.]+/).filter(Boolean), kept = tokens.filter((t) => !isEnvWord(model2, t));
-    stem = (kept.length ? kept : tokens).join("-"), cache2.set(name, stem);
-  }
-  return stem;
+  return model2.derivedByName(STEM, name, (n) => {
+    let tokens = n.toLowerCase().split(/[-_.]+/).filter(Boolean), kept = tokens.filter((t) => !isEnvWord(model2, t));
+    return (kept.length ? kept : tokens).join("-");
+  });
 }
 function resolveFrom(file, rel) {
   if (/^([A-Za-z]:|\/|~|[a-z]+:\/\/|azureml:)/i.test(rel) || isTemplated(rel)) return;
@@ -14530,68 +15070,72 @@ function isSandboxFile(model2, path) {
   return model2.fileEnv(path)?.tier === "sandbox";
 }
 function isSandboxFolder(model2, path) {
-  for (let e of model2.policy.environments)
-    if (e.files.length && (anyGlob(e.files, path) || anyGlob(e.files, `${path}/x`))) return e.tier === "sandbox";
-  let parts = path.split("/");
-  for (let i = parts.length - 1; i >= 0; i--) {
-    let m = model2.envs.byName(parts[i]);
-    if (m) return m.tier === "sandbox";
-  }
-  return !1;
+  return model2.derivedByName(SANDBOX_FOLDER, path, (p) => {
+    for (let e of model2.policy.environments)
+      if (e.files.length && (anyGlob(e.files, p) || anyGlob(e.files, `${p}/x`))) return e.tier === "sandbox";
+    let parts = p.split("/");
+    for (let i = parts.length - 1; i >= 0; i--) {
+      let m = model2.envs.byName(parts[i]);
+      if (m) return m.tier === "sandbox";
+    }
+    return !1;
+  });
 }
-var ENDPOINT_ACTIONS = ["deploy", "traffic", "provision", "delete-deployment"], overrideCache = /* @__PURE__ */ new WeakMap();
-function endpointNameOverrides(model2) {
-  let cached = overrideCache.get(model2);
-  if (cached) return cached;
-  let out = /* @__PURE__ */ new Map(), add = (file, name) => {
-    let key = normalizeRepoPath(file), set = out.get(key) ?? /* @__PURE__ */ new Set();
-    set.add(name.toLowerCase()), out.set(key, set);
+var SANDBOX_FOLDER = "logical/sandbox-folder", ENDPOINT_ACTIONS = ["deploy", "traffic", "provision", "delete-deployment"];
+function jobNameOverrides(model2, job) {
+  let out = [], add = (file, name) => {
+    out.push([normalizeRepoPath(file), name.toLowerCase()]);
   }, fromInputs = (inputs) => {
     let map = new Map(inputs), name = map.get("endpoint_name"), affix = [...map.keys()].some((k) => /^endpoint_(suffix|prefix)$/.test(k));
     if (name === void 0 && !affix) return;
     let used = name !== void 0 && !isTemplated(name) && !affix ? name : "";
     for (let [k, v] of inputs) /_file$|^file$/i.test(k) && v && !isTemplated(v) && add(v, used);
   };
-  for (let job of model2.jobs) {
-    for (let step of job.steps) {
-      if (step.run)
-        for (let cmd of parseShell(step.run)) {
-          let w = cmd.words.map((x) => x.value);
-          if (w[0] !== "az" || w[1] !== "ml" || !/^(online|batch)-(endpoint|deployment)$/.test(w[2] ?? "") || !["create", "update"].includes(w[3] ?? "")) continue;
-          let opts = readOptions(cmd.words, 4), file = opts.get("--file") ?? opts.get("-f");
-          if (!file || file.unknown || !file.value) continue;
-          let nameOpt = w[2].endsWith("-endpoint") ? opts.get("--name") ?? opts.get("-n") : opts.get("--endpoint-name") ?? opts.get("-e");
-          nameOpt && add(file.value, nameOpt.unknown ? "" : nameOpt.value);
-        }
-      if (step.uses) {
-        let withNode = nodeAt(model2, step.loc)?.get("with");
-        withNode && fromInputs(withNode.entries().map(([k, v]) => [k, v.string()]));
+  for (let step of job.steps) {
+    if (step.run && /\baz\b/.test(step.run))
+      for (let cmd of parseShell(step.run)) {
+        let w = cmd.words.map((x) => x.value);
+        if (w[0] !== "az" || w[1] !== "ml" || !/^(online|batch)-(endpoint|deployment)$/.test(w[2] ?? "") || !["create", "update"].includes(w[3] ?? "")) continue;
+        let opts = readOptions(cmd.words, 4), file = opts.get("--file") ?? opts.get("-f");
+        if (!file || file.unknown || !file.value) continue;
+        let nameOpt = w[2].endsWith("-endpoint") ? opts.get("--name") ?? opts.get("-n") : opts.get("--endpoint-name") ?? opts.get("-e");
+        nameOpt && add(file.value, nameOpt.unknown ? "" : nameOpt.value);
       }
+    if (step.uses) {
+      let inputs = stepInputs(model2, step);
+      inputs && fromInputs(inputs);
     }
-    job.uses && fromInputs(Object.entries(job.with));
   }
-  return overrideCache.set(model2, out), out;
+  return job.uses && fromInputs(Object.entries(job.with)), out;
+}
+var ENDPOINT_NAME_OVERRIDES = defineIndex("endpoint names replaced by workflows", ["job"], (model2, r) => r.type === "job" ? jobNameOverrides(model2, r) : []);
+function overridesVersion(model2) {
+  return model2.index(ENDPOINT_NAME_OVERRIDES).version;
 }
 function endpointNameReplaced(model2, rec) {
-  let written = (rec.type === "endpoint" ? rec.name : rec.endpointName)?.toLowerCase(), used = endpointNameOverrides(model2).get(normalizeRepoPath(rec.file));
-  return !!used && [...used].some((n) => n !== written);
+  let overrides = model2.index(ENDPOINT_NAME_OVERRIDES);
+  if (!overrides.size) return !1;
+  let used = overrides.get(normalizeRepoPath(rec.file));
+  if (!used.length) return !1;
+  let written = (rec.type === "endpoint" ? rec.name : rec.endpointName)?.toLowerCase();
+  return used.some((n) => n !== written);
 }
-var usesCache = /* @__PURE__ */ new WeakMap();
-function endpointUses(model2, options = {}) {
-  let byOption = usesCache.get(model2);
-  byOption || (byOption = /* @__PURE__ */ new Map(), usesCache.set(model2, byOption));
-  let physical = options.physical ?? !1, uses = byOption.get(physical);
-  return uses || (uses = computeEndpointUses(model2, { physical }), byOption.set(physical, uses)), uses;
-}
-function computeEndpointUses(model2, options) {
-  let out = [], keep = (r) => !options.physical || !endpointNameReplaced(model2, r);
-  for (let e of model2.endpoints)
-    e.name && keep(e) && out.push({ name: e.name, kind: "endpoint", loc: e.nameLoc, record: e, env: model2.env(e), workload: model2.workload(e) });
-  for (let d of model2.deployments)
-    d.endpointName && keep(d) && out.push({ name: d.endpointName, kind: "deployment", loc: d.endpointLoc ?? d.nameLoc, record: d, env: model2.env(d), workload: model2.workload(d) });
-  for (let { job, action } of model2.jobActions(ENDPOINT_ACTIONS))
-    action.endpointName && !isTemplated(action.endpointName) && out.push({ name: action.endpointName, kind: "action", loc: action.loc, record: job, action, env: model2.env(job), workload: model2.workload(job) });
+function usesOf(model2, r) {
+  if (r.type === "endpoint") return r.name ? [{ name: r.name, kind: "endpoint", loc: r.nameLoc, record: r, env: model2.env(r), workload: model2.workload(r) }] : [];
+  if (r.type === "deployment") return r.endpointName ? [{ name: r.endpointName, kind: "deployment", loc: r.endpointLoc ?? r.nameLoc, record: r, env: model2.env(r), workload: model2.workload(r) }] : [];
+  if (r.type !== "job") return [];
+  let out = [];
+  for (let action of r.actions)
+    ENDPOINT_ACTIONS.includes(action.kind) && action.endpointName && !isTemplated(action.endpointName) && out.push({ name: action.endpointName, kind: "action", loc: action.loc, record: r, action, env: model2.env(r), workload: model2.workload(r) });
   return out;
+}
+var ENDPOINT_USES = defineIndex("endpoint uses", ["endpoint", "deployment", "job"], (model2, r) => usesOf(model2, r).map((u) => [u.name.toLowerCase(), u])), KIND_RANK = { endpoint: 0, deployment: 1, action: 2 }, ordered = /* @__PURE__ */ new WeakMap();
+function usesInOrder(group2) {
+  let out = ordered.get(group2);
+  return out || ordered.set(group2, out = [...group2].sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind])), out;
+}
+function physicalUses(model2, uses) {
+  return uses.filter((u) => u.kind === "action" || !endpointNameReplaced(model2, u.record));
 }
 function useLabel(u) {
   return u.kind === "endpoint" ? `endpoint '${u.name}' declared in ${u.loc.file}` : u.kind === "deployment" ? `deployment '${u.record.name ?? "(unnamed)"}' into '${u.name}' in ${u.loc.file}` : `job '${u.record.id}' (${u.action?.via ?? "workflow command"})`;
@@ -14605,18 +15149,16 @@ function unique(items) {
 
 // packages/core/src/rules/environments/governance-parity.ts
 function scalarSetting(model2, r, key, fallback, normalise = (s) => s.toLowerCase()) {
-  let field = readField(recordNode(model2, r), key);
-  if (field.state === "unknown") return;
-  if (field.state === "absent") return { value: normalise(fallback), shown: `leaves it unset (default '${fallback}')`, loc: r.nameLoc };
-  let src = model2.files.get(r.file)?.source.text ?? "", span = field.node.span;
-  return { value: normalise(field.value), shown: `sets '${field.value}'`, loc: field.node.loc, scalar: { loc: field.node.loc, text: src.slice(span.start, span.end) } };
+  let field = recordField(model2, r, key);
+  if (field.state !== "unknown")
+    return field.state === "absent" ? { value: normalise(fallback), shown: `leaves it unset (default '${fallback}')`, loc: r.nameLoc } : { value: normalise(field.value), shown: `sets '${field.value}'`, loc: field.loc, scalar: { loc: field.loc, text: field.text } };
 }
 var DEPLOYMENT_CHECKS = [
   {
     label: "deployment kind",
     read(model2, d) {
       if (d.kind === "batch") return;
-      let root = recordNode(model2, d), schema = root?.get("$schema"), type = root?.get("type"), loc = type?.exists ? type.loc : schema?.exists ? schema.loc : d.nameLoc;
+      let schema = recordField(model2, d, "$schema"), type = recordField(model2, d, "type"), loc = type.state !== "absent" ? type.loc : schema.state !== "absent" ? schema.loc : d.nameLoc;
       return { value: d.kind, shown: d.kind === "kubernetes-online" ? "is a Kubernetes online deployment" : "is a managed online deployment", loc };
     }
   },
@@ -14678,52 +15220,47 @@ var governanceParity = {
     }
   ],
   check({ model: model2, report }) {
-    let rank = byEnvRank(model2), usable = (r) => {
-      let env = model2.env(r);
-      return !!env && model2.tierOfEnv(env) !== "sandbox";
-    }, compatible = (a, b) => {
+    let rank = byEnvRank(model2), context = model2.chain.join(`
+`), compatible = (a, b) => {
       let wa = model2.workload(a), wb = model2.workload(b);
       return !wa || !wb || wa === wb;
-    }, compare = (groups, checks) => {
-      for (let group2 of groups.values()) {
-        let envs = unique(group2.map((r) => model2.env(r))).sort(rank);
-        for (let i = 1; i < envs.length; i++) {
-          let env = envs[i];
-          for (let higher of group2.filter((r) => model2.env(r) === env)) {
-            let lower2;
-            for (let j = i - 1; j >= 0 && !lower2; j--) lower2 = group2.find((r) => model2.env(r) === envs[j] && compatible(r, higher));
-            if (!lower2) continue;
-            let lowerEnv = model2.env(lower2);
-            for (let c of checks) {
-              let h = c.read(model2, higher), l = c.read(model2, lower2);
-              if (!h || !l || h.value === l.value) continue;
-              let fixes = [];
-              h.scalar && l.scalar && fixes.push({ title: `Set ${c.label} to ${l.scalar.text} as in ${lowerEnv}`, edits: [{ file: h.scalar.loc.file, span: h.scalar.loc.span, newText: l.scalar.text }] });
-              let same = higher.type === "endpoint" ? "the same endpoint" : "the same deployment", r = {
-                loc: h.loc,
-                record: higher,
-                key: c.label,
-                related: [{ loc: l.loc, message: `${lowerEnv} ${l.shown} here (${describe(lower2)})` }],
-                fixes,
-                message: `${c.label} differs between environments for ${same}: ${env} ${h.shown}, ${lowerEnv} ${l.shown} (${describe(higher)} in ${env}, ${describe(lower2)} in ${lowerEnv}). What ${lowerEnv} tests is not what ${env} runs, which can hide breaking changes until release. ${advice(c, h.value, l.value, env, lowerEnv)}`
-              };
-              report(r);
-            }
+    }, compare = (group2) => {
+      let out = [], checks = group2[0].type === "endpoint" ? ENDPOINT_CHECKS : DEPLOYMENT_CHECKS, envs = unique(group2.map((r) => model2.env(r))).sort(rank);
+      for (let i = 1; i < envs.length; i++) {
+        let env = envs[i];
+        for (let higher of group2.filter((r) => model2.env(r) === env)) {
+          let lower2;
+          for (let j = i - 1; j >= 0 && !lower2; j--) lower2 = group2.find((r) => model2.env(r) === envs[j] && compatible(r, higher));
+          if (!lower2) continue;
+          let lowerEnv = model2.env(lower2);
+          for (let c of checks) {
+            let h = model2.derived(c, higher, () => c.read(model2, higher)), l = model2.derived(c, lower2, () => c.read(model2, lower2));
+            if (!h || !l || h.value === l.value) continue;
+            let fixes = [];
+            h.scalar && l.scalar && fixes.push({ title: `Set ${c.label} to ${l.scalar.text} as in ${lowerEnv}`, edits: [{ file: h.scalar.loc.file, span: h.scalar.loc.span, newText: l.scalar.text }] });
+            let same = higher.type === "endpoint" ? "the same endpoint" : "the same deployment";
+            out.push({
+              loc: h.loc,
+              record: higher,
+              key: c.label,
+              related: [{ loc: l.loc, message: `${lowerEnv} ${l.shown} here (${describe(lower2)})` }],
+              fixes,
+              message: `${c.label} differs between environments for ${same}: ${env} ${h.shown}, ${lowerEnv} ${l.shown} (${describe(higher)} in ${env}, ${describe(lower2)} in ${lowerEnv}). What ${lowerEnv} tests is not what ${env} runs, which can hide breaking changes until release. ${advice(c, h.value, l.value, env, lowerEnv)}`
+            });
           }
         }
       }
-    }, deployments = model2.deployments.filter((d) => usable(d) && d.name && d.endpointName);
-    compare(
-      groupBy(deployments, (d) => `${d.kind === "batch" ? "batch" : "online"}|${d.name.toLowerCase()}|${endpointStem(model2, d.endpointName)}`),
-      DEPLOYMENT_CHECKS
-    );
-    let endpoints = model2.endpoints.filter((e) => usable(e) && e.name);
-    compare(
-      groupBy(endpoints, (e) => `${e.kind === "batch" ? "batch" : "online"}|${endpointStem(model2, e.name)}`),
-      ENDPOINT_CHECKS
-    );
+      return out;
+    };
+    for (let r of groupFindings(model2, "governance-parity", VARIANTS, context, (_key, group2) => group2.length < 2 ? [] : compare(group2))) report(r);
   }
-};
+}, VARIANTS = defineIndex("variants of a deployment or endpoint", ["deployment", "endpoint"], (model2, r) => {
+  if (r.type !== "deployment" && r.type !== "endpoint") return [];
+  let env = model2.env(r);
+  if (!env || model2.tierOfEnv(env) === "sandbox") return [];
+  let kind = r.kind === "batch" ? "batch" : "online";
+  return r.type === "endpoint" ? r.name ? [[`endpoint|${kind}|${endpointStem(model2, r.name)}`, r]] : [] : r.name && r.endpointName ? [[`deployment|${kind}|${r.name.toLowerCase()}|${endpointStem(model2, r.endpointName)}`, r]] : [];
+});
 
 // packages/core/src/rules/environments/lower-environment-present.ts
 var lowerEnvironmentPresent = {
@@ -14746,40 +15283,41 @@ var lowerEnvironmentPresent = {
     }
   ],
   check({ model: model2, report }) {
-    let tierRank = (env) => {
+    let prodRank = TIER_RANK.prod, tierRank = (env) => {
       let t = env ? model2.tierOfEnv(env) : void 0;
       return t && t !== "sandbox" ? TIER_RANK[t] : void 0;
-    }, prodRank = TIER_RANK.prod, lowerEnvs = model2.chain.filter((e) => (tierRank(e) ?? prodRank) < prodRank), lowerUses = endpointUses(model2).filter((u) => (tierRank(u.env) ?? prodRank) < prodRank), lowerByStem = /* @__PURE__ */ new Map();
-    for (let u of lowerUses) {
-      let k = endpointStem(model2, u.name), l = lowerByStem.get(k);
-      l ? l.push(u) : lowerByStem.set(k, [u]);
-    }
-    let hasLowerVariant = (stem, workload) => (lowerByStem.get(stem) ?? []).some((u) => !workload || !u.workload || u.workload === workload), checked = lowerEnvs.length ? `looked in ${listWords(lowerEnvs)}` : "no dev, test or staging configuration was found in this repository", prodEndpoints = model2.endpoints.filter((e) => e.name && model2.tier(e) === "prod"), prodDeployments = model2.deployments.filter((d) => d.endpointName && model2.tier(d) === "prod"), stemOf = (r) => endpointStem(model2, r.type === "endpoint" ? r.name : r.endpointName), prodEndpointKeys = new Set(prodEndpoints.map((e) => `${model2.env(e)}\0${stemOf(e)}`)), prodDeploymentsByKey = /* @__PURE__ */ new Map();
-    for (let d of prodDeployments) {
-      let k = `${model2.env(d)}\0${stemOf(d)}`, l = prodDeploymentsByKey.get(k);
-      l ? l.push(d) : prodDeploymentsByKey.set(k, [d]);
-    }
-    for (let e of prodEndpoints) {
-      let stem = stemOf(e);
-      if (hasLowerVariant(stem, model2.workload(e))) continue;
-      let env = model2.env(e), deps = prodDeploymentsByKey.get(`${env}\0${stem}`) ?? [];
-      report({
-        loc: e.nameLoc,
-        record: e,
-        related: deps.map((d) => ({ loc: d.endpointLoc ?? d.nameLoc, message: `${deploymentLabel(d)} is deployed into it here` })),
-        message: `Endpoint '${e.name}' exists only in ${env}: no lower environment has an endpoint '${stem}' or deploys into one (${checked}). Changes to it reach users untried. Add a test or dev variant (for example '${stem}-test' with the same settings) and promote through it.`
-      });
-    }
-    for (let d of prodDeployments) {
-      let stem = stemOf(d), env = model2.env(d);
-      prodEndpointKeys.has(`${env}\0${stem}`) || hasLowerVariant(stem, model2.workload(d)) || report({
-        loc: d.endpointLoc ?? d.nameLoc,
-        record: d,
-        message: `${deploymentLabel(d)[0].toUpperCase()}${deploymentLabel(d).slice(1)} exists only in ${env}: no lower environment deploys into an endpoint '${stem}' (${checked}). Changes to it reach users untried. Add a test or dev variant of this deployment and promote through it.`
-      });
-    }
+    }, lowerEnvs = model2.chain.filter((e) => (tierRank(e) ?? prodRank) < prodRank), checked = lowerEnvs.length ? `looked in ${listWords(lowerEnvs)}` : "no dev, test or staging configuration was found in this repository", reports = groupFindings(model2, "lower-environment-present", BY_STEM, checked, (stem2, items) => {
+      let out = [], lowerUses = items.filter((i) => "lower" in i).map((i) => i.lower), hasLowerVariant = (workload) => lowerUses.some((u) => !workload || !u.workload || u.workload === workload), prodEndpoints = items.filter((i) => "prod" in i && i.prod.type === "endpoint").map((i) => i.prod), prodDeployments = items.filter((i) => "prod" in i && i.prod.type === "deployment").map((i) => i.prod), prodEndpointEnvs = new Set(prodEndpoints.map((e) => model2.env(e)));
+      for (let e of prodEndpoints) {
+        if (hasLowerVariant(model2.workload(e))) continue;
+        let env = model2.env(e), deps = prodDeployments.filter((d) => model2.env(d) === env);
+        out.push({
+          loc: e.nameLoc,
+          record: e,
+          related: deps.map((d) => ({ loc: d.endpointLoc ?? d.nameLoc, message: `${deploymentLabel(d)} is deployed into it here` })),
+          message: `Endpoint '${e.name}' exists only in ${env}: no lower environment has an endpoint '${stem2}' or deploys into one (${checked}). Changes to it reach users untried. Add a test or dev variant (for example '${stem2}-test' with the same settings) and promote through it.`
+        });
+      }
+      for (let d of prodDeployments) {
+        let env = model2.env(d);
+        prodEndpointEnvs.has(env) || hasLowerVariant(model2.workload(d)) || out.push({
+          loc: d.endpointLoc ?? d.nameLoc,
+          record: d,
+          message: `${deploymentLabel(d)[0].toUpperCase()}${deploymentLabel(d).slice(1)} exists only in ${env}: no lower environment deploys into an endpoint '${stem2}' (${checked}). Changes to it reach users untried. Add a test or dev variant of this deployment and promote through it.`
+        });
+      }
+      return out;
+    });
+    for (let r of reports) report(r);
   }
-};
+}, BY_STEM = defineIndex("endpoints by stem, below and in prod", ["endpoint", "deployment", "job"], (model2, r) => {
+  let out = [], prodRank = TIER_RANK.prod, tierRank = (env) => {
+    let t = env ? model2.tierOfEnv(env) : void 0;
+    return t && t !== "sandbox" ? TIER_RANK[t] : void 0;
+  };
+  for (let [, u] of ENDPOINT_USES.entries(model2, r)) (tierRank(u.env) ?? prodRank) < prodRank && out.push([endpointStem(model2, u.name), { lower: u }]);
+  return r.type === "endpoint" && r.name && model2.tier(r) === "prod" && out.push([endpointStem(model2, r.name), { prod: r }]), r.type === "deployment" && r.endpointName && model2.tier(r) === "prod" && out.push([endpointStem(model2, r.endpointName), { prod: r }]), out;
+});
 
 // packages/core/src/rules/environments/no-shared-resources.ts
 var KIND_ORDER = { endpoint: 0, deployment: 1, action: 2 };
@@ -14811,17 +15349,17 @@ var WORKSPACE_ACTIONS = ["deploy", "traffic", "evaluate", "register", "provision
     }
   ],
   check({ model: model2, report }) {
-    let rank = byEnvRank(model2), outsideSandbox = (env) => !!env && model2.tierOfEnv(env) !== "sandbox", uses = endpointUses(model2, { physical: !0 }).filter((u) => outsideSandbox(u.env));
-    for (let group2 of groupBy(uses, (u) => u.name.toLowerCase()).values()) {
-      let envs = unique(group2.map((u) => u.env)).sort(rank);
-      if (envs.length < 2) continue;
+    let rank = byEnvRank(model2), outsideSandbox = (env) => !!env && model2.tierOfEnv(env) !== "sandbox", chain = model2.chain.join(`
+`), context = `${chain}\0${overridesVersion(model2)}`, endpoints = groupFindings(model2, "no-shared-resources/endpoints", ENDPOINT_USES, context, (_key, all) => {
+      let out = [], group2 = physicalUses(model2, usesInOrder(all)).filter((u) => outsideSandbox(u.env)), envs = unique(group2.map((u) => u.env)).sort(rank);
+      if (envs.length < 2) return out;
       let name = group2[0].name, owner = ownerByName(model2, name, envs);
       for (let env of reportedEnvs(model2, name, envs)) {
         let mine = group2.filter((u) => u.env === env).sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind]), primary = mine[0], others = envs.filter((e) => e !== env), suggestion = `${endpointStem(model2, name)}-${env.toLowerCase()}`, related2 = [
           ...group2.filter((u) => u.env !== env).map((u) => ({ loc: u.loc, message: `${u.env} uses '${name}' here: ${useLabel(u)}` })),
           ...mine.slice(1).map((u) => ({ loc: u.loc, message: `${env} also uses '${name}' here: ${useLabel(u)}` }))
         ];
-        report({
+        out.push({
           loc: primary.loc,
           record: primary.record,
           key: `endpoint:${name.toLowerCase()}`,
@@ -14829,19 +15367,16 @@ var WORKSPACE_ACTIONS = ["deploy", "traffic", "evaluate", "register", "provision
           message: owner ? `The ${env} environment uses endpoint '${name}', which by its name is ${owner}'s endpoint, and ${listWords(others)} ${others.length > 1 ? "use" : "uses"} it too. Azure ML endpoint names are unique within a region, so what ${env} deploys there reaches ${owner} without promotion. Give ${env} its own endpoint (for example '${suggestion}') in its endpoint, deployment and workflow.` : `Endpoint '${name}' is used by ${env} and also by ${listWords(others)}. Azure ML endpoint names are unique within a region, so the environments either collide or share one endpoint, and a change made for ${listWords(others)} reaches ${env} without promotion. Give ${env} its own endpoint name (for example '${suggestion}') in its endpoint, deployment and workflow.`
         });
       }
-    }
-    let wsUses = [];
-    for (let { job, action } of model2.jobActions(WORKSPACE_ACTIONS)) {
-      let env = model2.env(job), ws = action.workspace, rg = action.resourceGroup;
-      !outsideSandbox(env) || !ws || !rg || isTemplated(ws) || isTemplated(rg) || wsUses.push({ job, action, env, key: `${rg.toLowerCase()}/${ws.toLowerCase()}`, label: `workspace '${ws}' in resource group '${rg}'` });
-    }
-    for (let group2 of groupBy(wsUses, (u) => u.key).values()) {
-      let envs = unique(group2.map((u) => u.env)).sort(rank);
-      if (envs.length < 2) continue;
+      return out;
+    });
+    for (let r of endpoints) report(r);
+    let workspaces = groupFindings(model2, "no-shared-resources/workspaces", WORKSPACE_USES, chain, (_key, group2) => {
+      let out = [], envs = unique(group2.map((u) => u.env)).sort(rank);
+      if (envs.length < 2) return out;
       let { label } = group2[0], wsName = group2[0].action.workspace;
       for (let env of reportedEnvs(model2, `${wsName}-${group2[0].action.resourceGroup}`, envs)) {
         let mine = group2.filter((u) => u.env === env), primary = mine[0], others = envs.filter((e) => e !== env);
-        report({
+        out.push({
           loc: primary.action.loc,
           record: primary.job,
           key: `workspace:${group2[0].key}`,
@@ -14852,9 +15387,24 @@ var WORKSPACE_ACTIONS = ["deploy", "traffic", "evaluate", "register", "provision
           message: `Job '${primary.job.id}' of ${env} works in ${label}, which ${listWords(others)} also ${others.length > 1 ? "use" : "uses"}: models, endpoints and deployments of the environments mix in one workspace, so what is tested in one is changed by the other. Point ${env} at its own workspace and resource group; share models through an Azure ML registry instead.`
         });
       }
-    }
+      return out;
+    });
+    for (let r of workspaces) report(r);
   }
-};
+}, WORKSPACE_USES = defineIndex("workspaces used by jobs", ["job"], (model2, job) => {
+  if (job.type !== "job") return [];
+  let env = model2.env(job);
+  if (!env || model2.tierOfEnv(env) === "sandbox") return [];
+  let out = [];
+  for (let action of job.actions) {
+    if (!WORKSPACE_ACTIONS.includes(action.kind)) continue;
+    let ws = action.workspace, rg = action.resourceGroup;
+    if (!ws || !rg || isTemplated(ws) || isTemplated(rg)) continue;
+    let key = `${rg.toLowerCase()}/${ws.toLowerCase()}`;
+    out.push([key, { job, action, env, key, label: `workspace '${ws}' in resource group '${rg}'` }]);
+  }
+  return out;
+});
 
 // packages/core/src/rules/environments/per-environment-credentials.ts
 var DEPLOY_KINDS = ["deploy", "traffic", "provision"], LOGIN_USES = /^azure\/login@/i, LOGIN_RUN = /\baz\s+login\b|\bConnect-AzAccount\b|\bazd\s+auth\s+login\b/, CREDENTIAL_NAME = /CREDENTIAL|CLIENT_?ID|CLIENT_?SECRET|SERVICE_?PRINCIPAL|(^|_)SP(_|$)|(^|_)ARM_(CLIENT|ACCESS)/i, NOT_A_CREDENTIAL = /TENANT|SUBSCRIPTION/i;
@@ -14865,9 +15415,9 @@ function secretLoc(model2, file, within, name) {
   return { file, span: { start, end: start + m[0].length }, path: within.path };
 }
 function loginSecrets(model2, job) {
-  let out = [], add = (names, where4, all) => {
+  let out = [], add = (names, where5, all) => {
     for (let name of names)
-      NOT_A_CREDENTIAL.test(name) || !all && !CREDENTIAL_NAME.test(name) || out.some((s) => s.name === name) || out.push({ name, loc: secretLoc(model2, job.file, where4, name) });
+      NOT_A_CREDENTIAL.test(name) || !all && !CREDENTIAL_NAME.test(name) || out.some((s) => s.name === name) || out.push({ name, loc: secretLoc(model2, job.file, where5, name) });
   }, isLogin = (s) => !!s.uses && LOGIN_USES.test(s.uses) || !!s.run && LOGIN_RUN.test(s.run);
   for (let step of job.steps) add(step.secrets, step.loc, isLogin(step));
   return job.uses && add(job.secrets, job.bodyLoc, !1), out;
@@ -14892,35 +15442,48 @@ var perEnvironmentCredentials = {
     }
   ],
   check({ model: model2, report }) {
-    let rank = byEnvRank(model2), uses = [];
-    for (let job of model2.jobs) {
-      if (job.environment || !job.actions.some((a) => DEPLOY_KINDS.includes(a.kind))) continue;
-      let env = model2.env(job);
-      if (env)
-        for (let secret of loginSecrets(model2, job)) uses.push({ job, env, secret });
-    }
-    let byJob = /* @__PURE__ */ new Map();
-    for (let name of unique(uses.map((u) => u.secret.name))) {
-      let group2 = uses.filter((u) => u.secret.name === name), envs = unique(group2.map((u) => u.env)).sort(rank);
-      if (!(envs.length < 2))
-        for (let u of group2) {
-          if (u.env === envs[0]) continue;
-          let list2 = byJob.get(u.job) ?? [];
-          list2.push({ secret: u.secret, others: group2.filter((o) => o.env !== u.env) }), byJob.set(u.job, list2);
+    let rank = byEnvRank(model2), context = model2.chain.join(`
+`), reports = groupFindings(model2, "per-environment-credentials", SIGNING_JOBS, context, (_file, units, read) => {
+      let out = [];
+      for (let unit of units) {
+        let groups = unit.secrets.map((s) => read(SECRET_USES, s.name)), { job, env } = unit, first = (g) => [model2.memory.position(g[0].job.file), g[0].job.idLoc.span.start, g[0].index], named = unit.secrets.map((secret, i) => ({ secret, group: groups[i], at: first(groups[i]) }));
+        named.sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1] || a.at[2] - b.at[2]);
+        let shared = [];
+        for (let { secret, group: group2 } of named) {
+          let envs = unique(group2.map((u) => u.env)).sort(rank);
+          envs.length < 2 || env === envs[0] || shared.push({ secret, others: group2.filter((o) => o.env !== env) });
         }
-    }
-    for (let [job, shared] of byJob) {
-      let env = model2.env(job), names = shared.map((s) => s.secret.name), others = unique(shared.flatMap((s) => s.others.map((o) => o.env))).sort(rank), otherJobs = unique(shared.flatMap((s) => s.others.map((o) => `'${o.job.id}' (${o.env})`)));
-      report({
-        loc: shared[0].secret.loc,
-        record: job,
-        key: names.join(","),
-        related: shared.flatMap((s) => s.others.map((o) => ({ loc: o.secret.loc, message: `job '${o.job.id}' of ${o.env} signs in with ${o.secret.name} here` }))),
-        message: `Job '${job.id}' deploys to ${env} and signs in with the repository secret${names.length > 1 ? "s" : ""} ${names.join(", ")}, which job${otherJobs.length > 1 ? "s" : ""} ${listWords(otherJobs)} also use${otherJobs.length > 1 ? "" : "s"} for ${listWords(others)}. One identity for several environments lets every ${listWords(others)} run change ${env}. Add \`environment: ${env}\` to this job and store ${names.join(", ")} as ${env} environment secret${names.length > 1 ? "s" : ""} for an identity that can reach only ${env}.`
-      });
-    }
+        if (!shared.length) continue;
+        let names = shared.map((s) => s.secret.name), others = unique(shared.flatMap((s) => s.others.map((o) => o.env))).sort(rank), otherJobs = unique(shared.flatMap((s) => s.others.map((o) => `'${o.job.id}' (${o.env})`)));
+        out.push(
+          {
+            loc: shared[0].secret.loc,
+            record: job,
+            key: names.join(","),
+            related: shared.flatMap((s) => s.others.map((o) => ({ loc: o.secret.loc, message: `job '${o.job.id}' of ${o.env} signs in with ${o.secret.name} here` }))),
+            message: `Job '${job.id}' deploys to ${env} and signs in with the repository secret${names.length > 1 ? "s" : ""} ${names.join(", ")}, which job${otherJobs.length > 1 ? "s" : ""} ${listWords(otherJobs)} also use${otherJobs.length > 1 ? "" : "s"} for ${listWords(others)}. One identity for several environments lets every ${listWords(others)} run change ${env}. Add \`environment: ${env}\` to this job and store ${names.join(", ")} as ${env} environment secret${names.length > 1 ? "s" : ""} for an identity that can reach only ${env}.`
+          }
+        );
+      }
+      return out;
+    });
+    for (let r of reports) report(r);
   }
 };
+function signingJob(model2, job) {
+  if (job.type !== "job" || job.environment || !job.actions.some((a) => DEPLOY_KINDS.includes(a.kind))) return;
+  let env = model2.env(job);
+  if (!env) return;
+  let secrets = loginSecrets(model2, job);
+  return secrets.length ? { job, env, secrets } : void 0;
+}
+var SIGNING_JOBS = defineIndex("per-environment-credentials: jobs", ["job"], (model2, r) => {
+  let s = signingJob(model2, r);
+  return s ? [[s.job.file, s]] : [];
+}), SECRET_USES = defineIndex("per-environment-credentials: secrets", ["job"], (model2, r) => {
+  let s = signingJob(model2, r);
+  return s ? s.secrets.map((secret, index) => [secret.name, { job: s.job, env: s.env, secret, index }]) : [];
+});
 
 // packages/core/src/rules/environments/sandbox-isolated.ts
 var PATH_FIELDS = [
@@ -14943,6 +15506,76 @@ function declaredSandbox(model2, job) {
   }
   return !1;
 }
+var tierOf = (model2, env) => env ? model2.tierOfEnv(env) : void 0, isHigher = (model2, env) => !!env && tierOf(model2, env) !== void 0 && tierOf(model2, env) !== "sandbox", isSandbox = (model2, env) => !!env && tierOf(model2, env) === "sandbox";
+function jobActions(job) {
+  return job.actions.filter((a) => JOB_ACTIONS.includes(a.kind)).map((action) => ({ job, action, files: unique(action.files.map(normalizeRepoPath)) }));
+}
+var BY_NAME = defineIndex("sandbox-isolated: endpoint names", ["endpoint", "deployment", "job"], (model2, r) => {
+  if (r.type === "endpoint") return r.name && model2.env(r) ? [[r.name.toLowerCase(), { decl: r }]] : [];
+  if (r.type === "deployment") {
+    let env = model2.env(r);
+    return r.endpointName && (isHigher(model2, env) || isSandbox(model2, env)) ? [[r.endpointName.toLowerCase(), { dep: r }]] : [];
+  }
+  return r.type !== "job" || declaredSandbox(model2, r) || !isHigher(model2, model2.env(r)) ? [] : jobActions(r).filter((a) => a.action.endpointName).map((a) => [a.action.endpointName.toLowerCase(), { act: a }]);
+}), WORKSPACE_ENVS = defineIndex("sandbox-isolated: workspaces of higher jobs", ["job"], (model2, r) => {
+  if (r.type !== "job" || declaredSandbox(model2, r)) return [];
+  let env = model2.env(r);
+  if (!isHigher(model2, env)) return [];
+  let out = [];
+  for (let action of r.actions)
+    !JOB_ACTIONS.includes(action.kind) || !action.workspace || !action.resourceGroup || out.push([`${action.resourceGroup.toLowerCase()}/${action.workspace.toLowerCase()}`, env]);
+  return out;
+}), SANDBOX_JOB_ACTIONS = defineIndex(
+  "sandbox-isolated: sandbox jobs",
+  ["job"],
+  (model2, r) => r.type === "job" && declaredSandbox(model2, r) ? jobActions(r).filter((a) => DEPLOYING.includes(a.action.kind)).map((a) => [r.file, a]) : []
+), ON_THEIR_OWN = defineIndex("sandbox-isolated: findings of one record", ["deployment", "job"], (model2, r) => {
+  let out = [], env = model2.env(r);
+  if (r.type === "deployment" && isHigher(model2, env))
+    for (let path of PATH_FIELDS) {
+      let f = recordField(model2, r, ...path);
+      if (f.state !== "known") continue;
+      let target = resolveFrom(r.file, f.value);
+      !target || !isSandboxFolder(model2, target) || out.push([
+        r.file,
+        {
+          loc: f.loc,
+          record: r,
+          key: path.join("."),
+          message: `${cap(deploymentLabel(r))} in ${env} takes ${path.join(".")} from '${f.value}' (${target}), a sandbox folder. Sandbox content changes without review or promotion, and ${env} would run whatever is there. Move what ${env} needs into the workload's own folders and point ${path.join(".")} there.`
+        }
+      ]);
+    }
+  if (r.type === "job" && !declaredSandbox(model2, r) && isHigher(model2, env))
+    for (let a of jobActions(r)) {
+      if (a.action.endpointName) continue;
+      let found = higherJobReport(model2, a, void 0, []);
+      found && out.push([r.file, found]);
+    }
+  return out;
+});
+function higherJobReport(model2, { job, action, files }, sandboxEndpoint, sandboxDecl) {
+  let env = model2.env(job), sandboxFiles = files.filter((f) => isSandboxFile(model2, f));
+  if (!sandboxFiles.length && !sandboxEndpoint) return;
+  let what = [
+    ...sandboxFiles.length ? [`${sandboxFiles.join(", ")} from a sandbox folder`] : [],
+    ...sandboxEndpoint ? [`into the sandbox endpoint '${sandboxEndpoint}' (${where(sandboxDecl)})`] : []
+  ];
+  return {
+    loc: action.loc,
+    record: job,
+    key: `higher-job:${action.via}:${action.endpointName ?? ""}:${files.join(",")}`,
+    related: sandboxEndpoint ? sandboxDecl.map((s) => ({ loc: s.nameLoc, message: `the sandbox declares endpoint '${sandboxEndpoint}' here` })) : [],
+    message: `Job '${job.id}' of ${env} deploys ${what.join(" and ")} (${action.via}). Sandbox content and resources change without review or promotion; deploy ${env} from the ${env} files and into ${env}'s own endpoint.`
+  };
+}
+function where(list2) {
+  return unique(list2.map((e) => e.file)).join(", ");
+}
+function declarations(model2, items) {
+  let declared = items.filter((i) => "decl" in i && !endpointNameReplaced(model2, i.decl)).map((i) => i.decl);
+  return { sandbox: declared.filter((e) => isSandbox(model2, model2.env(e))), higher: declared.filter((e) => isHigher(model2, model2.env(e))) };
+}
 var sandboxIsolated = {
   id: "environments/sandbox-isolated",
   theme: "environment-separation",
@@ -14958,111 +15591,77 @@ var sandboxIsolated = {
     }
   ],
   check({ model: model2, report }) {
-    let tierOf = (env) => env ? model2.tierOfEnv(env) : void 0, isHigher = (env) => !!env && tierOf(env) !== void 0 && tierOf(env) !== "sandbox", isSandbox = (env) => !!env && tierOf(env) === "sandbox", declared = groupBy(
-      model2.endpoints.filter((e) => e.name && model2.env(e) && !endpointNameReplaced(model2, e)),
-      (e) => e.name.toLowerCase()
-    ), sandboxDecl = (name) => (declared.get(name.toLowerCase()) ?? []).filter((e) => isSandbox(model2.env(e))), higherDecl = (name) => (declared.get(name.toLowerCase()) ?? []).filter((e) => isHigher(model2.env(e))), where4 = (list2) => unique(list2.map((e) => e.file)).join(", ");
-    for (let e of model2.endpoints) {
-      let env = model2.env(e);
-      if (!e.name || !isSandbox(env) || endpointNameReplaced(model2, e)) continue;
-      let higher = higherDecl(e.name);
-      if (!higher.length) continue;
-      let envs = unique(higher.map((h) => model2.env(h)));
-      report({
-        loc: e.nameLoc,
-        record: e,
-        related: higher.map((h) => ({ loc: h.nameLoc, message: `${model2.env(h)} declares endpoint '${e.name}' here` })),
-        message: `Sandbox endpoint '${e.name}' has the same name as an endpoint of ${listWords(envs)} (${where4(higher)}). Endpoint names are unique within a region, so experiments land on that endpoint or collide with it. Rename the sandbox endpoint (for example '${endpointStem(model2, e.name)}-sandbox').`
-      });
-    }
-    for (let d of model2.deployments) {
-      let env = model2.env(d), endpointName = endpointNameReplaced(model2, d) ? void 0 : d.endpointName;
-      if (isHigher(env)) {
-        let root = recordNode(model2, d);
-        for (let path of PATH_FIELDS) {
-          let f = readField(root, ...path);
-          if (f.state !== "known") continue;
-          let target = resolveFrom(d.file, f.value);
-          !target || !isSandboxFolder(model2, target) || report({
-            loc: f.node.loc,
-            record: d,
-            key: path.join("."),
-            message: `${cap(deploymentLabel(d))} in ${env} takes ${path.join(".")} from '${f.value}' (${target}), a sandbox folder. Sandbox content changes without review or promotion, and ${env} would run whatever is there. Move what ${env} needs into the workload's own folders and point ${path.join(".")} there.`
+    let context = String(overridesVersion(model2));
+    for (let r of groupFindings(model2, "sandbox-isolated/own", ON_THEIR_OWN, "", (_file, found) => [...found])) report(r);
+    let byName = groupFindings(model2, "sandbox-isolated/names", BY_NAME, context, (_key, items) => {
+      let out = [], { sandbox: sandboxDecl, higher: higherDecl } = declarations(model2, items);
+      for (let item of items)
+        if ("decl" in item) {
+          let e = item.decl;
+          if (!isSandbox(model2, model2.env(e)) || endpointNameReplaced(model2, e) || !higherDecl.length) continue;
+          let envs = unique(higherDecl.map((h) => model2.env(h)));
+          out.push({
+            loc: e.nameLoc,
+            record: e,
+            related: higherDecl.map((h) => ({ loc: h.nameLoc, message: `${model2.env(h)} declares endpoint '${e.name}' here` })),
+            message: `Sandbox endpoint '${e.name}' has the same name as an endpoint of ${listWords(envs)} (${where(higherDecl)}). Endpoint names are unique within a region, so experiments land on that endpoint or collide with it. Rename the sandbox endpoint (for example '${endpointStem(model2, e.name)}-sandbox').`
           });
+        } else if ("dep" in item) {
+          let d = item.dep;
+          if (endpointNameReplaced(model2, d)) continue;
+          let endpointName = d.endpointName, env = model2.env(d);
+          if (isHigher(model2, env)) {
+            if (!sandboxDecl.length || higherDecl.length) continue;
+            out.push({
+              loc: d.endpointLoc ?? d.nameLoc,
+              record: d,
+              key: "endpoint",
+              related: sandboxDecl.map((s) => ({ loc: s.nameLoc, message: `the sandbox declares endpoint '${endpointName}' here` })),
+              message: `${cap(deploymentLabel(d))} in ${env} deploys into '${endpointName}', a sandbox endpoint (${where(sandboxDecl)}). Sandbox resources are for experiments and change at will; deploy ${env} into an endpoint of ${env} (for example '${endpointName}-${env.toLowerCase()}').`
+            });
+          } else if (isSandbox(model2, env) && higherDecl.length && !sandboxDecl.length) {
+            let envs = unique(higherDecl.map((h) => model2.env(h)));
+            out.push({
+              loc: d.endpointLoc ?? d.nameLoc,
+              record: d,
+              key: "endpoint",
+              related: higherDecl.map((h) => ({ loc: h.nameLoc, message: `${model2.env(h)} declares endpoint '${endpointName}' here` })),
+              message: `Sandbox ${deploymentLabel(d)} deploys into the ${listWords(envs)} endpoint '${endpointName}' (${where(higherDecl)}). An experiment would change what ${listWords(envs)} serves without promotion; deploy it into a sandbox endpoint instead.`
+            });
+          }
+        } else {
+          let sandboxEndpoint = sandboxDecl.length && !higherDecl.length ? item.act.action.endpointName : void 0, found = higherJobReport(model2, item.act, sandboxEndpoint, sandboxDecl);
+          found && out.push(found);
         }
-        if (endpointName && sandboxDecl(endpointName).length && !higherDecl(endpointName).length) {
-          let sb = sandboxDecl(endpointName);
-          report({
-            loc: d.endpointLoc ?? d.nameLoc,
-            record: d,
-            key: "endpoint",
-            related: sb.map((s) => ({ loc: s.nameLoc, message: `the sandbox declares endpoint '${endpointName}' here` })),
-            message: `${cap(deploymentLabel(d))} in ${env} deploys into '${endpointName}', a sandbox endpoint (${where4(sb)}). Sandbox resources are for experiments and change at will; deploy ${env} into an endpoint of ${env} (for example '${endpointName}-${env.toLowerCase()}').`
-          });
+      return out;
+    });
+    for (let r of byName) report(r);
+    let sandboxJobs = groupFindings(model2, "sandbox-isolated/sandbox-jobs", SANDBOX_JOB_ACTIONS, context, (_file, units, read) => {
+      let out = [];
+      for (let { job, action, files } of units) {
+        let nameItems = action.endpointName ? read(BY_NAME, action.endpointName.toLowerCase()) : [], wsKey = action.workspace && action.resourceGroup ? `${action.resourceGroup.toLowerCase()}/${action.workspace.toLowerCase()}` : void 0, wsEnvs = wsKey ? read(WORKSPACE_ENVS, wsKey) : [], reasons = [], targets = [];
+        for (let f of files) {
+          let fe = model2.fileEnv(f);
+          fe && fe.tier !== "sandbox" && (reasons.push(`${f} belongs to ${fe.name}`), targets.push(fe.name));
         }
-      } else if (isSandbox(env) && endpointName && higherDecl(endpointName).length && !sandboxDecl(endpointName).length) {
-        let higher = higherDecl(endpointName), envs = unique(higher.map((h) => model2.env(h)));
-        report({
-          loc: d.endpointLoc ?? d.nameLoc,
-          record: d,
-          key: "endpoint",
-          related: higher.map((h) => ({ loc: h.nameLoc, message: `${model2.env(h)} declares endpoint '${endpointName}' here` })),
-          message: `Sandbox ${deploymentLabel(d)} deploys into the ${listWords(envs)} endpoint '${endpointName}' (${where4(higher)}). An experiment would change what ${listWords(envs)} serves without promotion; deploy it into a sandbox endpoint instead.`
+        let { sandbox: sandboxDecl, higher: higherDecl } = declarations(model2, nameItems);
+        if (action.endpointName && higherDecl.length && !sandboxDecl.length) {
+          let envs2 = unique(higherDecl.map((h) => model2.env(h)));
+          reasons.push(`endpoint '${action.endpointName}' is declared by ${listWords(envs2)}`), targets.push(...envs2);
+        }
+        let envs = unique(wsEnvs);
+        if (wsKey && envs.length && (reasons.push(`workspace '${action.workspace}' is where ${listWords(envs)} ${envs.length > 1 ? "deploy" : "deploys"}`), targets.push(...envs)), !targets.length) continue;
+        let into = listWords(unique(targets));
+        out.push({
+          loc: action.loc,
+          record: job,
+          key: `sandbox-job:${action.via}:${action.endpointName ?? ""}:${files.join(",")}`,
+          message: `Sandbox job '${job.id}' reaches ${into} (${action.via}): ${reasons.join("; ")}. Sandbox workflows run without the promotion gates of ${into}; deploy there only from the promotion workflow, and point this job at sandbox files and resources.`
         });
       }
-    }
-    let jobEnvOfWorkspace = /* @__PURE__ */ new Map();
-    for (let { job, action } of model2.jobActions(JOB_ACTIONS)) {
-      let env = model2.env(job);
-      if (!action.workspace || !action.resourceGroup || !isHigher(env) || declaredSandbox(model2, job)) continue;
-      let key = `${action.resourceGroup.toLowerCase()}/${action.workspace.toLowerCase()}`, set = jobEnvOfWorkspace.get(key) ?? /* @__PURE__ */ new Set();
-      set.add(env), jobEnvOfWorkspace.set(key, set);
-    }
-    for (let job of model2.jobs) {
-      let sandboxJob = declaredSandbox(model2, job), env = model2.env(job);
-      for (let action of job.actions) {
-        if (!JOB_ACTIONS.includes(action.kind)) continue;
-        let files = unique(action.files.map(normalizeRepoPath));
-        if (sandboxJob) {
-          if (!DEPLOYING.includes(action.kind)) continue;
-          let reasons = [], targets = [];
-          for (let f of files) {
-            let fe = model2.fileEnv(f);
-            fe && fe.tier !== "sandbox" && (reasons.push(`${f} belongs to ${fe.name}`), targets.push(fe.name));
-          }
-          if (action.endpointName && higherDecl(action.endpointName).length && !sandboxDecl(action.endpointName).length) {
-            let envs = unique(higherDecl(action.endpointName).map((h) => model2.env(h)));
-            reasons.push(`endpoint '${action.endpointName}' is declared by ${listWords(envs)}`), targets.push(...envs);
-          }
-          if (action.workspace && action.resourceGroup) {
-            let envs = [...jobEnvOfWorkspace.get(`${action.resourceGroup.toLowerCase()}/${action.workspace.toLowerCase()}`) ?? []];
-            envs.length && (reasons.push(`workspace '${action.workspace}' is where ${listWords(envs)} ${envs.length > 1 ? "deploy" : "deploys"}`), targets.push(...envs));
-          }
-          if (!targets.length) continue;
-          let into = listWords(unique(targets));
-          report({
-            loc: action.loc,
-            record: job,
-            key: `sandbox-job:${action.via}:${action.endpointName ?? ""}:${files.join(",")}`,
-            message: `Sandbox job '${job.id}' reaches ${into} (${action.via}): ${reasons.join("; ")}. Sandbox workflows run without the promotion gates of ${into}; deploy there only from the promotion workflow, and point this job at sandbox files and resources.`
-          });
-        } else if (isHigher(env)) {
-          let sandboxFiles = files.filter((f) => isSandboxFile(model2, f)), sandboxEndpoint = action.endpointName && sandboxDecl(action.endpointName).length && !higherDecl(action.endpointName).length ? action.endpointName : void 0;
-          if (!sandboxFiles.length && !sandboxEndpoint) continue;
-          let what = [
-            ...sandboxFiles.length ? [`${sandboxFiles.join(", ")} from a sandbox folder`] : [],
-            ...sandboxEndpoint ? [`into the sandbox endpoint '${sandboxEndpoint}' (${where4(sandboxDecl(sandboxEndpoint))})`] : []
-          ];
-          report({
-            loc: action.loc,
-            record: job,
-            key: `higher-job:${action.via}:${action.endpointName ?? ""}:${files.join(",")}`,
-            related: sandboxEndpoint ? sandboxDecl(sandboxEndpoint).map((s) => ({ loc: s.nameLoc, message: `the sandbox declares endpoint '${sandboxEndpoint}' here` })) : [],
-            message: `Job '${job.id}' of ${env} deploys ${what.join(" and ")} (${action.via}). Sandbox content and resources change without review or promotion; deploy ${env} from the ${env} files and into ${env}'s own endpoint.`
-          });
-        }
-      }
-    }
+      return out;
+    });
+    for (let r of sandboxJobs) report(r);
   }
 };
 
@@ -15098,12 +15697,12 @@ var allowedModels = {
     for (let d of model2.deployments) {
       let ref = d.model;
       if (!ref) continue;
-      let values = candidates(ref), where4 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, shown = ref.source === "inline" ? `the inline model${ref.name ? ` '${ref.name}'` : ""}` : `the model '${ref.raw.trim()}'`, rel = related(policyLoc, `models policy in ${policyFile}`);
+      let values = candidates(ref), where5 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, shown = ref.source === "inline" ? `the inline model${ref.name ? ` '${ref.name}'` : ""}` : `the model '${ref.raw.trim()}'`, rel = related(policyLoc, `models policy in ${policyFile}`);
       if (values.length) {
         let deniedBy = firstMatch(denied, values);
-        deniedBy ? report({ loc: ref.loc, record: d, key: "denied", related: rel, message: `${where4[0].toUpperCase()}${where4.slice(1)} uses ${shown}, which ${policyFile} denies (models.denied: '${deniedBy}'). Deploy an allowed model instead, or change the policy through its owners.` }) : allowed.length && ref.name && !firstMatch(allowed, values) && report({ loc: ref.loc, record: d, key: "allowed", related: rel, message: `${where4[0].toUpperCase()}${where4.slice(1)} uses ${shown}, which is not in models.allowed of ${policyFile} (${allowed.join(", ")}). Deploy an allowed model, or have the policy owners add this one.` });
+        deniedBy ? report({ loc: ref.loc, record: d, key: "denied", related: rel, message: `${where5[0].toUpperCase()}${where5.slice(1)} uses ${shown}, which ${policyFile} denies (models.denied: '${deniedBy}'). Deploy an allowed model instead, or change the policy through its owners.` }) : allowed.length && ref.name && !firstMatch(allowed, values) && report({ loc: ref.loc, record: d, key: "allowed", related: rel, message: `${where5[0].toUpperCase()}${where5.slice(1)} uses ${shown}, which is not in models.allowed of ${policyFile} (${allowed.join(", ")}). Deploy an allowed model, or have the policy owners add this one.` });
       }
-      registries.length && ref.source === "registry" && ref.registry && !registries.some((g) => globMatch(g, ref.registry)) && report({ loc: ref.loc, record: d, key: "registry", related: rel, message: `${where4[0].toUpperCase()}${where4.slice(1)} takes its model from the registry '${ref.registry}', which is not in models.registries of ${policyFile} (${registries.join(", ")}). Share the model to an allowed registry and deploy it from there.` });
+      registries.length && ref.source === "registry" && ref.registry && !registries.some((g) => globMatch(g, ref.registry)) && report({ loc: ref.loc, record: d, key: "registry", related: rel, message: `${where5[0].toUpperCase()}${where5.slice(1)} takes its model from the registry '${ref.registry}', which is not in models.registries of ${policyFile} (${registries.join(", ")}). Share the model to an allowed registry and deploy it from there.` });
     }
   }
 };
@@ -15163,11 +15762,11 @@ var prodMonitoring = {
       dc ? notCollected.length && missing.push(`data_collector does not collect ${notCollected.join(" or ")}`) : missing.push("no data_collector collects model_inputs and model_outputs");
       let collectorMissing = !dc || notCollected.length > 0;
       if (appInsights && !collectorMissing) continue;
-      let where4 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, todo = [appInsights ? void 0 : "set `app_insights_enabled: true`", collectorMissing ? "add `data_collector.collections` with `model_inputs` and `model_outputs` enabled" : void 0].filter(Boolean), loc = !appInsights && d.appInsightsLoc ? d.appInsightsLoc : dc && collectorMissing ? dc.loc : d.nameLoc, fix = appInsights ? void 0 : appInsightsFix(model2, d);
+      let where5 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, todo = [appInsights ? void 0 : "set `app_insights_enabled: true`", collectorMissing ? "add `data_collector.collections` with `model_inputs` and `model_outputs` enabled" : void 0].filter(Boolean), loc = !appInsights && d.appInsightsLoc ? d.appInsightsLoc : dc && collectorMissing ? dc.loc : d.nameLoc, fix = appInsights ? void 0 : appInsightsFix(model2, d);
       report({
         loc,
         record: d,
-        message: `${where4[0].toUpperCase()}${where4.slice(1)} lacks prod monitoring: ${missing.join("; ")}. Without telemetry and collected data, failures, latency and drift in prod go unseen. To fix, ${todo.join(" and ")}.`,
+        message: `${where5[0].toUpperCase()}${where5.slice(1)} lacks prod monitoring: ${missing.join("; ")}. Without telemetry and collected data, failures, latency and drift in prod go unseen. To fix, ${todo.join(" and ")}.`,
         fixes: fix ? [fix] : []
       });
     }
@@ -15275,7 +15874,7 @@ function reportFirstOfChains(model2, pending, report) {
     model2.ancestors(job).some((a) => pending.has(a) && model2.env(a) === env) || report(r);
   }
 }
-function where(job) {
+function where2(job) {
   return `job '${job.id}' of ${job.workflowFile}`;
 }
 var prodAfterLowerEnvironment = {
@@ -15298,25 +15897,36 @@ var prodAfterLowerEnvironment = {
     }
   ],
   check({ model: model2, report }) {
-    let pending = /* @__PURE__ */ new Map();
-    for (let job of model2.jobs) {
-      if (!isModelPromotionJob(job) || model2.tier(job) !== "prod" || isCalledOnly(job) || isRollbackJob(job)) continue;
-      let env = model2.env(job), lower2 = model2.previousEnv(env);
-      if (!lower2 && model2.policy.environments.length) continue;
-      let isLower = (e) => !!e && (lower2 ? e.name === lower2 : e.tier === "dev" || e.tier === "test"), deploysLower = (j) => isLower(model2.info(j).env) && (isModelPromotionJob(j) || j.environment?.known === !0), { ancestors, upstream } = earlierJobs(model2, job);
-      if (ancestors.some(deploysLower) || upstream.some(deploysLower)) continue;
-      let deploysLowerFiles = (a) => a.files.some((f) => isLower(model2.fileEnv(normalizePath2(f)))), lowerFirst = job.actions.findIndex((a) => a.kind === "deploy" && deploysLowerFiles(a));
-      if (lowerFirst >= 0 && job.actions.slice(lowerFirst + 1).some((a) => (a.kind === "deploy" || a.kind === "traffic") && !deploysLowerFiles(a))) continue;
-      let what = promotionActions(job)[0], when = triggerText(job), elsewhere = model2.jobs.filter((j) => j !== job && deploysLower(j) && !isCalledOnly(j)), relatedLocs = elsewhere.slice(0, 3).map((j) => ({ loc: j.idLoc, message: `${model2.env(j)} is deployed here, by ${where(j)}` })), message;
-      if (lower2 && elsewhere.length) {
-        let first = elsewhere[0], sameWorkflow = first.workflowFile === job.workflowFile, how = sameWorkflow ? `add '${first.id}' to the \`needs:\` of '${job.id}'` : `trigger this workflow with \`workflow_run\` on "${first.workflowName ?? first.workflowFile}", or move both jobs into one workflow joined by \`needs:\``;
-        message = `Job '${job.id}' promotes to ${env} (${what.via}) without waiting for a deployment to ${lower2}, the environment before ${env}: ${where(first)} deploys ${lower2}, but ${sameWorkflow ? "it is not in the `needs:` of this job" : "this workflow is not triggered by it"}. So what reaches ${env} may never have run in ${lower2}; ${how}.`;
-      } else lower2 ? message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ""}, and no job deploys to ${lower2}, the environment before ${env}, ahead of it. Deploy to ${lower2} first: a ${lower2} job in the \`needs:\` of '${job.id}', or a ${lower2} workflow that triggers this one through \`workflow_run\`.` : message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ""}, and nothing deploys to a lower environment (test or staging) before it, so changes go straight to ${env}. Deploy to a test or staging environment first, in a job that '${job.id}' needs or a workflow that triggers this one through \`workflow_run\`, or declare the chain of environments in aigate.yaml.`;
-      pending.set(job, { loc: job.idLoc, record: job, message, related: relatedLocs });
-    }
-    reportFirstOfChains(model2, pending, report);
+    let context = model2.chain.join(`
+`), reports = groupFindings(model2, "prod-after-lower-environment", JOBS_BY_WORKFLOW, context, (_file, jobs, read, m) => {
+      let out = [], pending = /* @__PURE__ */ new Map();
+      for (let job of jobs) {
+        if (!isModelPromotionJob(job) || m.tier(job) !== "prod" || isCalledOnly(job) || isRollbackJob(job)) continue;
+        let env = m.env(job), lower2 = m.previousEnv(env);
+        if (!lower2 && m.policy.environments.length) continue;
+        let isLower = (e) => !!e && (lower2 ? e.name === lower2 : e.tier === "dev" || e.tier === "test"), deploysLower = (j) => isLower(m.info(j).env) && (isModelPromotionJob(j) || j.environment?.known === !0), { ancestors, upstream } = earlierJobs(m, job);
+        if (ancestors.some(deploysLower) || upstream.some(deploysLower)) continue;
+        let deploysLowerFiles = (a) => a.files.some((f) => isLower(m.fileEnv(normalizePath2(f)))), lowerFirst = job.actions.findIndex((a) => a.kind === "deploy" && deploysLowerFiles(a));
+        if (lowerFirst >= 0 && job.actions.slice(lowerFirst + 1).some((a) => (a.kind === "deploy" || a.kind === "traffic") && !deploysLowerFiles(a))) continue;
+        let what = promotionActions(job)[0], when = triggerText(job), elsewhere = read(LOWER_DEPLOYERS, lower2 ? `env:${lower2}` : "tier:dev-test").filter((j) => j !== job), relatedLocs = elsewhere.slice(0, 3).map((j) => ({ loc: j.idLoc, message: `${m.env(j)} is deployed here, by ${where2(j)}` })), message;
+        if (lower2 && elsewhere.length) {
+          let first = elsewhere[0], sameWorkflow = first.workflowFile === job.workflowFile, how = sameWorkflow ? `add '${first.id}' to the \`needs:\` of '${job.id}'` : `trigger this workflow with \`workflow_run\` on "${first.workflowName ?? first.workflowFile}", or move both jobs into one workflow joined by \`needs:\``;
+          message = `Job '${job.id}' promotes to ${env} (${what.via}) without waiting for a deployment to ${lower2}, the environment before ${env}: ${where2(first)} deploys ${lower2}, but ${sameWorkflow ? "it is not in the `needs:` of this job" : "this workflow is not triggered by it"}. So what reaches ${env} may never have run in ${lower2}; ${how}.`;
+        } else lower2 ? message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ""}, and no job deploys to ${lower2}, the environment before ${env}, ahead of it. Deploy to ${lower2} first: a ${lower2} job in the \`needs:\` of '${job.id}', or a ${lower2} workflow that triggers this one through \`workflow_run\`.` : message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ""}, and nothing deploys to a lower environment (test or staging) before it, so changes go straight to ${env}. Deploy to a test or staging environment first, in a job that '${job.id}' needs or a workflow that triggers this one through \`workflow_run\`, or declare the chain of environments in aigate.yaml.`;
+        pending.set(job, { loc: job.idLoc, record: job, message, related: relatedLocs });
+      }
+      return reportFirstOfChains(m, pending, (r) => out.push(r)), out;
+    });
+    for (let r of reports) report(r);
   }
-};
+}, LOWER_DEPLOYERS = defineIndex("jobs that deploy an environment", ["job"], (model2, j) => {
+  if (j.type !== "job" || isCalledOnly(j) || !(isModelPromotionJob(j) || j.environment?.known === !0)) return [];
+  let env = model2.info(j).env;
+  return env ? env.tier === "dev" || env.tier === "test" ? [
+    [`env:${env.name}`, j],
+    ["tier:dev-test", j]
+  ] : [[`env:${env.name}`, j]] : [];
+});
 
 // packages/core/src/rules/promotion/evaluation-before-promotion.ts
 function evaluationSignals(model2) {
@@ -15388,30 +15998,33 @@ var evaluationBeforePromotion = {
     }
   ],
   check({ model: model2, report }) {
-    let signals = evaluationSignals(model2), pending = /* @__PURE__ */ new Map();
-    for (let job of model2.jobs) {
-      if (!isModelPromotionJob(job) || !model2.isProtectedTier(job) || isCalledOnly(job) || isRollbackJob(job)) continue;
-      let exposing = exposingAction(job);
-      if (!exposing) continue;
-      if (job.uses) {
-        if (evaluationInJob(model2, job, signals) || calledJobs(model2, job).some((j) => evaluationInJob(model2, j, signals))) continue;
-      } else if (evaluationBefore(model2, job, exposing, signals)) continue;
-      let { ancestors, upstream } = earlierJobs(model2, job);
-      if ([...ancestors, ...upstream].some((j) => evaluationInJob(model2, j, signals))) continue;
-      let env = model2.env(job), later = laterJobs(model2, job);
-      if (model2.tier(job) === "test" && later.some((j) => model2.env(j) === env && evaluationInJob(model2, j, signals))) continue;
-      let earlier = /* @__PURE__ */ new Set([...ancestors, ...upstream, ...later, job]), notAwaited = model2.jobsOfWorkflow(job.workflowFile).filter((j) => !earlier.has(j)).map((j) => ({ j, hit: evaluationInJob(model2, j, signals) })).filter((x) => !!x.hit), related2 = [{ loc: exposing.loc, message: `promotes to ${env} here (${exposing.via})` }];
-      for (let { j, hit } of notAwaited.slice(0, 2)) related2.push({ loc: hit.loc, message: `job '${j.id}' evaluates here (${hit.via}), but '${job.id}' does not wait for it` });
-      let testedBefore = ancestors.find((a) => model2.tier(a) === "test" && isModelPromotionJob(a)), hint = notAwaited.length ? ` Job '${notAwaited[0].j.id}' of this workflow evaluates, but '${job.id}' does not wait for it: add it to \`needs:\`.` : testedBefore ? ` Test what job '${testedBefore.id}' deployed to ${model2.env(testedBefore)} (an evaluation or smoke test against it) in a job that '${job.id}' needs.` : " Run the evaluation before promoting: an evaluation pipeline (`az ml job create`), a prompt flow evaluation run (`pf run create --run`), an evaluation script, or at least a smoke test of the new deployment on sample requests (`az ml online-endpoint invoke --deployment-name ...`) before it gets traffic.";
-      pending.set(job, {
-        loc: job.idLoc,
-        record: job,
-        related: related2,
-        message: `Job '${job.id}' promotes to ${env} (${exposing.via}) with no evaluation before it: nothing earlier in the job, in the jobs it needs, or in the workflows that trigger it evaluates or tests the model.${hint} Commands of your own can count as evaluation through \`evaluation.signals\` in aigate.yaml.`
-      });
-    }
-    for (let job of [...pending.keys()]) model2.tier(job) === "test" && laterJobs(model2, job).some((l) => pending.has(l)) && pending.delete(job);
-    reportFirstOfChains(model2, pending, report);
+    let signals = evaluationSignals(model2), reports = groupFindings(model2, "evaluation-before-promotion", JOBS_BY_WORKFLOW, "", (_file, jobs, _read, m) => {
+      let out = [], pending = /* @__PURE__ */ new Map();
+      for (let job of jobs) {
+        if (!isModelPromotionJob(job) || !m.isProtectedTier(job) || isCalledOnly(job) || isRollbackJob(job)) continue;
+        let exposing = exposingAction(job);
+        if (!exposing) continue;
+        if (job.uses) {
+          if (evaluationInJob(m, job, signals) || calledJobs(m, job).some((j) => evaluationInJob(m, j, signals))) continue;
+        } else if (evaluationBefore(m, job, exposing, signals)) continue;
+        let { ancestors, upstream } = earlierJobs(m, job);
+        if ([...ancestors, ...upstream].some((j) => evaluationInJob(m, j, signals))) continue;
+        let env = m.env(job), later = laterJobs(m, job);
+        if (m.tier(job) === "test" && later.some((j) => m.env(j) === env && evaluationInJob(m, j, signals))) continue;
+        let earlier = /* @__PURE__ */ new Set([...ancestors, ...upstream, ...later, job]), notAwaited = m.jobsOfWorkflow(job.workflowFile).filter((j) => !earlier.has(j)).map((j) => ({ j, hit: evaluationInJob(m, j, signals) })).filter((x) => !!x.hit), related2 = [{ loc: exposing.loc, message: `promotes to ${env} here (${exposing.via})` }];
+        for (let { j, hit } of notAwaited.slice(0, 2)) related2.push({ loc: hit.loc, message: `job '${j.id}' evaluates here (${hit.via}), but '${job.id}' does not wait for it` });
+        let testedBefore = ancestors.find((a) => m.tier(a) === "test" && isModelPromotionJob(a)), hint = notAwaited.length ? ` Job '${notAwaited[0].j.id}' of this workflow evaluates, but '${job.id}' does not wait for it: add it to \`needs:\`.` : testedBefore ? ` Test what job '${testedBefore.id}' deployed to ${m.env(testedBefore)} (an evaluation or smoke test against it) in a job that '${job.id}' needs.` : " Run the evaluation before promoting: an evaluation pipeline (`az ml job create`), a prompt flow evaluation run (`pf run create --run`), an evaluation script, or at least a smoke test of the new deployment on sample requests (`az ml online-endpoint invoke --deployment-name ...`) before it gets traffic.";
+        pending.set(job, {
+          loc: job.idLoc,
+          record: job,
+          related: related2,
+          message: `Job '${job.id}' promotes to ${env} (${exposing.via}) with no evaluation before it: nothing earlier in the job, in the jobs it needs, or in the workflows that trigger it evaluates or tests the model.${hint} Commands of your own can count as evaluation through \`evaluation.signals\` in aigate.yaml.`
+        });
+      }
+      for (let job of [...pending.keys()]) m.tier(job) === "test" && laterJobs(m, job).some((l) => pending.has(l)) && pending.delete(job);
+      return reportFirstOfChains(m, pending, (r) => out.push(r)), out;
+    });
+    for (let r of reports) report(r);
   }
 };
 
@@ -15446,29 +16059,34 @@ var noDirectFullCutover = {
     }
   ],
   check({ model: model2, report }) {
-    for (let job of model2.jobs) {
-      if (!model2.isProtectedTier(job) || isRollbackJob(job)) continue;
-      let env = model2.env(job), earlier;
-      job.actions.forEach((action, i) => {
-        if (action.kind !== "traffic") return;
-        let full = fullShare(action.traffic);
-        if (!full) return;
-        let targetKnown = !isTemplated(full.deployment), othersKnown = action.traffic.shares.some((s) => s !== full && !isTemplated(s.deployment));
-        if (!targetKnown && !othersKnown) return;
-        earlier ??= earlierSteps(model2, job, env);
-        let before = [...earlier, ...job.actions.slice(0, i).map((a) => ({ job, action: a }))];
-        if (before.some((b) => sameEndpoint(b.action, action) && isGradual(b.action))) return;
-        let created = before.findLastIndex((b) => b.action.kind === "provision" && b.action.via === "az ml online-endpoint create" && sameEndpoint(b.action, action));
-        if (created >= 0 && !before.slice(created + 1).some((b) => b.action.kind === "traffic" && sameEndpoint(b.action, action))) return;
-        let endpoint = action.endpointName ?? action.traffic?.endpointName, target = targetKnown ? `deployment '${full.deployment}'` : `the deployment in '${full.deployment}'`, others = action.traffic.shares.filter((s) => s !== full && !isTemplated(s.deployment)).map((s) => s.deployment), from = others.length ? ` away from ${others.map((o) => `'${o}'`).join(", ")}` : "", example = targetKnown ? full.deployment : "green", old = others[0] ?? "<current>";
-        report({
-          loc: action.loc,
-          record: job,
-          key: `${endpoint ?? ""}:${full.deployment}`,
-          message: `Job '${job.id}' sends all traffic${endpoint ? ` of endpoint '${endpoint}'` : ""} in ${env} to ${target}${from} in one step (${action.via}), with no mirrored or partial traffic step before it in this workflow. If the new deployment misbehaves, every request hits it at once. ${action.via.includes("--all-traffic") ? "Create it without `--all-traffic`, then mirror" : "Mirror"} a share first (\`--mirror-traffic "${example}=10"\`) or shift a small share (\`--traffic "${old}=90 ${example}=10"\`), check it, then move the rest.`
+    let reports = groupFindings(model2, "no-direct-full-cutover", JOBS_BY_WORKFLOW, "", (_file, jobs, _read, m) => {
+      let out = [];
+      for (let job of jobs) {
+        if (!m.isProtectedTier(job) || isRollbackJob(job)) continue;
+        let env = m.env(job), earlier;
+        job.actions.forEach((action, i) => {
+          if (action.kind !== "traffic") return;
+          let full = fullShare(action.traffic);
+          if (!full) return;
+          let targetKnown = !isTemplated(full.deployment), othersKnown = action.traffic.shares.some((s) => s !== full && !isTemplated(s.deployment));
+          if (!targetKnown && !othersKnown) return;
+          earlier ??= earlierSteps(m, job, env);
+          let before = [...earlier, ...job.actions.slice(0, i).map((a) => ({ job, action: a }))];
+          if (before.some((b) => sameEndpoint(b.action, action) && isGradual(b.action))) return;
+          let created = before.findLastIndex((b) => b.action.kind === "provision" && b.action.via === "az ml online-endpoint create" && sameEndpoint(b.action, action));
+          if (created >= 0 && !before.slice(created + 1).some((b) => b.action.kind === "traffic" && sameEndpoint(b.action, action))) return;
+          let endpoint = action.endpointName ?? action.traffic?.endpointName, target = targetKnown ? `deployment '${full.deployment}'` : `the deployment in '${full.deployment}'`, others = action.traffic.shares.filter((s) => s !== full && !isTemplated(s.deployment)).map((s) => s.deployment), from = others.length ? ` away from ${others.map((o) => `'${o}'`).join(", ")}` : "", example = targetKnown ? full.deployment : "green", old = others[0] ?? "<current>";
+          out.push({
+            loc: action.loc,
+            record: job,
+            key: `${endpoint ?? ""}:${full.deployment}`,
+            message: `Job '${job.id}' sends all traffic${endpoint ? ` of endpoint '${endpoint}'` : ""} in ${env} to ${target}${from} in one step (${action.via}), with no mirrored or partial traffic step before it in this workflow. If the new deployment misbehaves, every request hits it at once. ${action.via.includes("--all-traffic") ? "Create it without `--all-traffic`, then mirror" : "Mirror"} a share first (\`--mirror-traffic "${example}=10"\`) or shift a small share (\`--traffic "${old}=90 ${example}=10"\`), check it, then move the rest.`
+          });
         });
-      });
-    }
+      }
+      return out;
+    });
+    for (let r of reports) report(r);
   }
 };
 function earlierSteps(model2, job, env) {
@@ -15485,48 +16103,33 @@ function earlierSteps(model2, job, env) {
 function comparable(ref) {
   return !!ref && ref.pinned === !0 && !!ref.name && !!ref.version && !isTemplated(ref.raw);
 }
-function stemmer(model2) {
-  let cache2 = /* @__PURE__ */ new Map();
-  return (name) => {
-    let s = cache2.get(name);
-    return s === void 0 && (s = name.toLowerCase().split(/[-_.]+/).filter((t) => t && !tierOfName(t) && !model2.envs.byName(t)).join("-"), cache2.set(name, s)), s;
-  };
+function stem(model2, name) {
+  return model2.derivedByName(
+    "prod-version-tested/stem",
+    name,
+    (n) => n.toLowerCase().split(/[-_.]+/).filter((t) => t && !tierOfName(t) && !model2.envs.byName(t)).join("-")
+  );
 }
 function isBatch(d) {
   return d.kind === "batch";
 }
-var Counterparts = class {
-  constructor(model2) {
-    this.model = model2;
-    this.stem = stemmer(model2);
-    let push = (m, k, d) => {
-      let l = m.get(k);
-      l ? l.push(d) : m.set(k, [d]);
-    };
-    for (let d of model2.deployments) {
-      let env = model2.env(d);
-      env && (d.endpointName && (push(this.byEndpointStem, `${env}\0${this.stem(d.endpointName)}`, d), push(this.byEndpoint, `${env}\0${d.endpointName.toLowerCase()}`, d)), d.name && push(this.byNameStem, `${env}\0${this.stem(d.name)}`, d));
-    }
+var BY_ENDPOINT_STEM = defineIndex(
+  "prod-version-tested: deployments by endpoint stem",
+  ["deployment"],
+  (model2, r) => r.type === "deployment" && r.endpointName && model2.env(r) ? [[stem(model2, r.endpointName), r]] : []
+), BY_NAME_STEM = defineIndex("prod-version-tested: deployments by name stem", ["deployment"], (model2, r) => r.type === "deployment" && r.name && model2.env(r) ? [[stem(model2, r.name), r]] : []), PROD = defineIndex("prod-version-tested: prod deployments", ["deployment"], (model2, r) => r.type !== "deployment" || model2.tier(r) !== "prod" || !comparable(r.model) || !model2.env(r) ? [] : r.endpointName ? [[`endpoint:${stem(model2, r.endpointName)}`, r]] : r.name ? [[`name:${stem(model2, r.name)}`, r]] : [["none", r]]);
+function counterparts(model2, read, d, lowerEnv) {
+  let workload = model2.workload(d), fits = (c) => {
+    if (c === d || isBatch(c) !== isBatch(d) || model2.env(c) !== lowerEnv) return !1;
+    let w = model2.workload(c);
+    return !workload || !w || w === workload;
+  };
+  if (d.endpointName) {
+    let byEndpoint = read(BY_ENDPOINT_STEM, stem(model2, d.endpointName)).filter(fits);
+    if (byEndpoint.length) return byEndpoint;
   }
-  model;
-  stem;
-  byEndpointStem = /* @__PURE__ */ new Map();
-  byNameStem = /* @__PURE__ */ new Map();
-  byEndpoint = /* @__PURE__ */ new Map();
-  /** The deployments of the lower environment that are the same logical deployment as `d`. */
-  of(d, lowerEnv) {
-    let { model: model2 } = this, workload = model2.workload(d), fits = (c) => {
-      if (c === d || isBatch(c) !== isBatch(d)) return !1;
-      let w = model2.workload(c);
-      return !workload || !w || w === workload;
-    };
-    if (d.endpointName) {
-      let byEndpoint = (this.byEndpointStem.get(`${lowerEnv}\0${this.stem(d.endpointName)}`) ?? []).filter(fits);
-      if (byEndpoint.length) return byEndpoint;
-    }
-    return d.name ? (this.byNameStem.get(`${lowerEnv}\0${this.stem(d.name)}`) ?? []).filter((c) => fits(c) && (!c.endpointName || !d.endpointName)) : [];
-  }
-};
+  return d.name ? read(BY_NAME_STEM, stem(model2, d.name)).filter((c) => fits(c) && (!c.endpointName || !d.endpointName)) : [];
+}
 function refText(ref) {
   return `${ref.name}:${ref.version}`;
 }
@@ -15550,26 +16153,29 @@ var prodVersionTested = {
     }
   ],
   check({ model: model2, report }) {
-    let index;
-    for (let d of model2.deployments) {
-      if (model2.tier(d) !== "prod" || !comparable(d.model)) continue;
-      index ??= new Counterparts(model2);
-      let env = model2.env(d), lowerEnv = model2.previousEnv(env);
-      if (!lowerEnv) continue;
-      let cands = index.of(d, lowerEnv);
-      if (!cands.length || cands.some((c) => !comparable(c.model))) continue;
-      let ref = d.model;
-      if (((r) => comparable(r) && cands.some((c) => c.model.name.toLowerCase() === r.name.toLowerCase() && c.model.version === r.version))(ref) || (d.endpointName ? index.byEndpoint.get(`${env}\0${d.endpointName.toLowerCase()}`) ?? [] : []).some(
-        (s) => s !== d && comparable(s.model) && s.model.name.toLowerCase() === ref.name.toLowerCase() && s.model.version.localeCompare(ref.version, void 0, { numeric: !0 }) > 0
-      )) continue;
-      let lowerRefs = cands.map((c) => c.model), testedText = [...new Set(lowerRefs.map(refText))], sameName = lowerRefs.find((c) => c.name.toLowerCase() === ref.name.toLowerCase()), bothLocal = ref.source === "workspace" && lowerRefs.every((c) => c.source === "workspace"), label = `deployment '${d.name ?? "(unnamed)"}'${d.endpointName ? ` of endpoint '${d.endpointName}'` : ""}`, fix = sameName ? `Deploy ${refText(ref)} to ${lowerEnv} and evaluate it there first, or set ${env} back to ${refText(sameName)}.` : `Promote the model that ${lowerEnv} runs, or deploy ${refText(ref)} to ${lowerEnv} and evaluate it there first.`, local = bothLocal ? ` Both are workspace references (azureml:name:version), and each workspace numbers its own versions, so equal numbers do not prove the same model: share the model to a registry and reference azureml://registries/<registry>/models/${ref.name}/versions/<version> in both environments to make this comparison exact.` : "";
-      report({
-        loc: ref.loc,
-        record: d,
-        related: cands.map((c) => ({ loc: c.model.loc, message: `${lowerEnv} runs ${refText(c.model)} here` })),
-        message: `The ${env} ${label} runs model ${refText(ref)}, but ${lowerEnv}, the environment before ${env}, runs ${testedText.join(" and ")}, so the version reaching ${env} was not tested in ${lowerEnv}. ${fix}${local}`
-      });
-    }
+    let context = model2.chain.join(`
+`), reports = groupFindings(model2, "prod-version-tested", PROD, context, (_key, group2, read) => {
+      let out = [];
+      for (let d of group2) {
+        let env = model2.env(d), lowerEnv = model2.previousEnv(env);
+        if (!lowerEnv) continue;
+        let cands = counterparts(model2, read, d, lowerEnv);
+        if (!cands.length || cands.some((c) => !comparable(c.model))) continue;
+        let ref = d.model;
+        if (((r) => comparable(r) && cands.some((c) => c.model.name.toLowerCase() === r.name.toLowerCase() && c.model.version === r.version))(ref) || (d.endpointName ? read(BY_ENDPOINT_STEM, stem(model2, d.endpointName)).filter((s) => model2.env(s) === env && s.endpointName.toLowerCase() === d.endpointName.toLowerCase()) : []).some(
+          (s) => s !== d && comparable(s.model) && s.model.name.toLowerCase() === ref.name.toLowerCase() && s.model.version.localeCompare(ref.version, void 0, { numeric: !0 }) > 0
+        )) continue;
+        let lowerRefs = cands.map((c) => c.model), testedText = [...new Set(lowerRefs.map(refText))], sameName = lowerRefs.find((c) => c.name.toLowerCase() === ref.name.toLowerCase()), bothLocal = ref.source === "workspace" && lowerRefs.every((c) => c.source === "workspace"), label = `deployment '${d.name ?? "(unnamed)"}'${d.endpointName ? ` of endpoint '${d.endpointName}'` : ""}`, fix = sameName ? `Deploy ${refText(ref)} to ${lowerEnv} and evaluate it there first, or set ${env} back to ${refText(sameName)}.` : `Promote the model that ${lowerEnv} runs, or deploy ${refText(ref)} to ${lowerEnv} and evaluate it there first.`, local = bothLocal ? ` Both are workspace references (azureml:name:version), and each workspace numbers its own versions, so equal numbers do not prove the same model: share the model to a registry and reference azureml://registries/<registry>/models/${ref.name}/versions/<version> in both environments to make this comparison exact.` : "";
+        out.push({
+          loc: ref.loc,
+          record: d,
+          related: cands.map((c) => ({ loc: c.model.loc, message: `${lowerEnv} runs ${refText(c.model)} here` })),
+          message: `The ${env} ${label} runs model ${refText(ref)}, but ${lowerEnv}, the environment before ${env}, runs ${testedText.join(" and ")}, so the version reaching ${env} was not tested in ${lowerEnv}. ${fix}${local}`
+        });
+      }
+      return out;
+    });
+    for (let r of reports) report(r);
   }
 };
 
@@ -15594,82 +16200,105 @@ var lower = (s) => s?.toLowerCase(), rollbackTarget = {
     }
   ],
   check({ model: model2, report }) {
-    let signals = evaluationSignals(model2);
-    for (let job of model2.jobs) {
-      if (model2.tier(job) !== "prod") continue;
-      let env = model2.env(job);
-      job.actions.forEach((del, k) => {
-        if (del.kind !== "delete-deployment" || !del.deploymentName) return;
-        let gone = del.deploymentName, cutover;
-        for (let i = k - 1; i >= 0 && !cutover; i--) {
-          let t = job.actions[i];
-          if (t.kind !== "traffic") continue;
-          let ep = lower(t.endpointName ?? t.traffic?.endpointName);
-          ep && del.endpointName && ep !== lower(del.endpointName) || (cutover = t);
-        }
-        let full = fullShare(cutover?.traffic);
-        if (!cutover || !full) return;
-        let movedTo = !isTemplated(full.deployment) && lower(full.deployment) !== lower(gone) ? full.deployment : void 0, listedAtZero = cutover.traffic.shares.some((s) => lower(s.deployment) === lower(gone) && s.percent === 0);
-        if (!movedTo && !listedAtZero || evaluationBetween(model2, job, cutover, del, signals)) return;
-        let endpoint = del.endpointName ?? cutover.endpointName, to = movedTo ? `'${movedTo}'` : `'${full.deployment}'`;
-        report({
-          loc: del.loc,
-          record: job,
-          key: gone,
-          related: [{ loc: cutover.loc, message: `all traffic moves to ${to} here` }],
-          message: `Job '${job.id}' deletes deployment '${gone}'${endpoint ? ` of endpoint '${endpoint}'` : ""} in ${env} right after sending all traffic to ${to}, with no test in between, so if ${to} misbehaves there is no deployment left to send traffic back to. Keep '${gone}' at 0% until ${to} has been checked (a smoke test, a soak period with monitoring), and delete it in a later step or run, after that check.`
-        });
-      });
-    }
-    let groups = /* @__PURE__ */ new Map();
-    for (let d of model2.deployments) {
-      if (d.kind === "batch" || !d.endpointName) continue;
-      let key = `${model2.env(d) ?? ""}\0${d.endpointName.toLowerCase()}`;
-      groups.set(key, [...groups.get(key) ?? [], d]);
-    }
-    let deployActions = model2.jobActions(["deploy"]);
-    for (let list2 of groups.values()) {
-      if (list2.length !== 1) continue;
-      let d = list2[0];
-      if (model2.tier(d) !== "prod" || !d.name) continue;
-      let endpoint = d.endpointName, file = normalizePath2(d.file), siblingInTraffic = model2.endpoints.some(
-        (e) => lower(e.name) === lower(endpoint) && (!model2.env(e) || model2.env(e) === model2.env(d)) && e.traffic?.shares.some((s) => lower(s.deployment) !== lower(d.name))
-      ), siblingCreated = deployActions.some(
+    for (let r of groupFindings(model2, "rollback-target/deleted", DELETED_AFTER_CUTOVER, "", (_file, found) => [...found])) report(r);
+    let inPlace = groupFindings(model2, "rollback-target/in-place", PROD_DEPLOYMENTS, "", (_key, list2, read) => {
+      let out = [];
+      if (list2.length !== 1 || !list2[0].name) return out;
+      let d = list2[0], endpoint = d.endpointName, file = normalizePath2(d.file), byFile = read(DEPLOY_COMMANDS_BY_FILE, file), siblingInTraffic = read(ENDPOINTS, endpoint.toLowerCase()).some(
+        (e) => (!model2.env(e) || model2.env(e) === model2.env(d)) && e.traffic?.shares.some((s) => lower(s.deployment) !== lower(d.name))
+      ), siblingCreated = [...read(DEPLOY_COMMANDS_BY_ENDPOINT, endpoint.toLowerCase()), ...byFile].some(
         ({ job, action }) => action.via === "az ml online-deployment create" && (!model2.env(job) || model2.env(job) === model2.env(d)) && (lower(action.endpointName) === lower(endpoint) || action.files.some((f) => normalizePath2(f) === file)) && !!action.deploymentName && lower(action.deploymentName) !== lower(d.name)
       );
-      if (!(siblingInTraffic || siblingCreated))
-        for (let { job, action } of deployActions)
-          action.via === "az ml online-deployment update" && action.files.some((f) => normalizePath2(f) === file) && (action.deploymentName && lower(action.deploymentName) !== lower(d.name) || model2.env(job) && model2.env(job) !== model2.env(d) || report({
-            loc: action.loc,
-            record: d,
-            related: [{ loc: d.nameLoc, message: `the only deployment of endpoint '${endpoint}' in ${model2.env(d)}` }],
-            message: `Job '${job.id}' replaces deployment '${d.name}' of endpoint '${endpoint}' in ${model2.env(d)} in place (${action.via} --file ${d.file}), and it is the endpoint's only deployment in the repository, so there is nothing to send traffic back to if the new model misbehaves. Deploy each new version as a second deployment (create 'green' next to '${d.name}', move traffic to it, keep '${d.name}' until 'green' is checked) instead of updating the only one.`
-          }));
-    }
+      if (siblingInTraffic || siblingCreated) return out;
+      for (let { job, action } of uniqueCommands(byFile))
+        action.via === "az ml online-deployment update" && (action.deploymentName && lower(action.deploymentName) !== lower(d.name) || model2.env(job) && model2.env(job) !== model2.env(d) || out.push({
+          loc: action.loc,
+          record: d,
+          related: [{ loc: d.nameLoc, message: `the only deployment of endpoint '${endpoint}' in ${model2.env(d)}` }],
+          message: `Job '${job.id}' replaces deployment '${d.name}' of endpoint '${endpoint}' in ${model2.env(d)} in place (${action.via} --file ${d.file}), and it is the endpoint's only deployment in the repository, so there is nothing to send traffic back to if the new model misbehaves. Deploy each new version as a second deployment (create 'green' next to '${d.name}', move traffic to it, keep '${d.name}' until 'green' is checked) instead of updating the only one.`
+        }));
+      return out;
+    });
+    for (let r of inPlace) report(r);
   }
 };
+function uniqueCommands(list2) {
+  let seen = /* @__PURE__ */ new Set();
+  return list2.filter((c) => !seen.has(c.action) && !!seen.add(c.action));
+}
+var PROD_DEPLOYMENTS = defineIndex(
+  "rollback-target: prod deployments by endpoint",
+  ["deployment"],
+  (model2, r) => r.type === "deployment" && r.kind !== "batch" && r.endpointName && model2.tier(r) === "prod" ? [[`${model2.env(r) ?? ""}\0${r.endpointName.toLowerCase()}`, r]] : []
+), ENDPOINTS = defineIndex("rollback-target: endpoints by name", ["endpoint"], (_m, r) => r.type === "endpoint" && r.name ? [[r.name.toLowerCase(), r]] : []), DEPLOY_COMMANDS_BY_ENDPOINT = defineIndex(
+  "rollback-target: deploy commands by endpoint",
+  ["job"],
+  (_m, r) => r.type === "job" ? r.actions.filter((a) => a.kind === "deploy" && a.endpointName).map((action) => [action.endpointName.toLowerCase(), { job: r, action }]) : []
+), DEPLOY_COMMANDS_BY_FILE = defineIndex(
+  "rollback-target: deploy commands by file",
+  ["job"],
+  (_m, r) => r.type === "job" ? r.actions.filter((a) => a.kind === "deploy").flatMap((action) => action.files.map((f) => [normalizePath2(f), { job: r, action }])) : []
+), DELETED_AFTER_CUTOVER = defineIndex("rollback-target: deletions after a cutover", ["job"], (model2, job) => {
+  if (job.type !== "job" || model2.tier(job) !== "prod") return [];
+  let signals = evaluationSignals(model2), out = [], env = model2.env(job);
+  return job.actions.forEach((del, k) => {
+    if (del.kind !== "delete-deployment" || !del.deploymentName) return;
+    let gone = del.deploymentName, cutover;
+    for (let i = k - 1; i >= 0 && !cutover; i--) {
+      let t = job.actions[i];
+      if (t.kind !== "traffic") continue;
+      let ep = lower(t.endpointName ?? t.traffic?.endpointName);
+      ep && del.endpointName && ep !== lower(del.endpointName) || (cutover = t);
+    }
+    let full = fullShare(cutover?.traffic);
+    if (!cutover || !full) return;
+    let movedTo = !isTemplated(full.deployment) && lower(full.deployment) !== lower(gone) ? full.deployment : void 0, listedAtZero = cutover.traffic.shares.some((s) => lower(s.deployment) === lower(gone) && s.percent === 0);
+    if (!movedTo && !listedAtZero || evaluationBetween(model2, job, cutover, del, signals)) return;
+    let endpoint = del.endpointName ?? cutover.endpointName, to = movedTo ? `'${movedTo}'` : `'${full.deployment}'`;
+    out.push([
+      job.file,
+      {
+        loc: del.loc,
+        record: job,
+        key: gone,
+        related: [{ loc: cutover.loc, message: `all traffic moves to ${to} here` }],
+        message: `Job '${job.id}' deletes deployment '${gone}'${endpoint ? ` of endpoint '${endpoint}'` : ""} in ${env} right after sending all traffic to ${to}, with no test in between, so if ${to} misbehaves there is no deployment left to send traffic back to. Keep '${gone}' at 0% until ${to} has been checked (a smoke test, a soak period with monitoring), and delete it in a later step or run, after that check.`
+      }
+    ]);
+  }), out;
+});
 
 // packages/core/src/rules/promotion/traffic-valid.ts
-var MAX_MIRROR = 50;
-function knownDeployments(model2) {
-  let out = /* @__PURE__ */ new Map(), entry = (ep) => {
-    let k = ep.toLowerCase(), e = out.get(k);
-    return e || out.set(k, e = { names: /* @__PURE__ */ new Map(), unknown: !1 }), e;
-  };
-  for (let d of model2.deployments) {
-    if (!d.endpointName) continue;
-    let e = entry(d.endpointName);
-    d.name ? e.names.set(d.name.toLowerCase(), d.nameLoc) : e.unknown = !0;
-  }
-  let byFile = new Map(model2.deployments.map((d) => [normalizePath2(d.file), d]));
-  for (let { action } of model2.jobActions(["deploy"])) {
-    if (!/^az ml (online|batch)-deployment /.test(action.via)) continue;
-    let fromFile = action.files.map((f) => byFile.get(normalizePath2(f))).find((d) => d), ep = action.endpointName ?? fromFile?.endpointName;
-    if (!ep || !out.has(ep.toLowerCase())) continue;
+var MAX_MIRROR = 50, isDeployCommand = (a) => a.kind === "deploy" && /^az ml (online|batch)-deployment /.test(a.via), DEPLOYMENTS = defineIndex("traffic-valid: deployments by endpoint", ["deployment"], (_m, r) => r.type === "deployment" && r.endpointName ? [[r.endpointName.toLowerCase(), r]] : []), DEPLOYMENT_FILES = defineIndex("traffic-valid: deployments by file", ["deployment"], (_m, r) => r.type === "deployment" ? [[normalizePath2(r.file), r]] : []), COMMANDS_BY_ENDPOINT = defineIndex(
+  "traffic-valid: deploy commands by endpoint",
+  ["job"],
+  (_m, r) => r.type === "job" ? r.actions.filter((a) => isDeployCommand(a) && a.endpointName).map((action) => [action.endpointName.toLowerCase(), { job: r, action }]) : []
+), COMMANDS_BY_FILE = defineIndex(
+  "traffic-valid: deploy commands by file",
+  ["job"],
+  (_m, r) => r.type === "job" ? r.actions.filter(isDeployCommand).flatMap((action) => action.files.map((f) => [normalizePath2(f), { job: r, action }])) : []
+);
+function knownDeployments(model2, read, endpoint) {
+  let deployments = read(DEPLOYMENTS, endpoint);
+  if (!deployments.length) return;
+  let explicit = read(COMMANDS_BY_ENDPOINT, endpoint), known2 = { names: /* @__PURE__ */ new Map(), unknown: !1 };
+  for (let d of deployments)
+    d.name ? known2.names.set(d.name.toLowerCase(), d.nameLoc) : known2.unknown = !0;
+  let candidates2 = new Set(explicit);
+  for (let file of new Set(deployments.map((d) => normalizePath2(d.file)))) for (let c of read(COMMANDS_BY_FILE, file)) candidates2.add(c);
+  let order = (c) => model2.memory.position(c.job.file), sorted2 = [...candidates2].sort((a, b) => order(a) - order(b) || a.action.loc.span.start - b.action.loc.span.start);
+  for (let { action } of sorted2) {
+    let fromFile;
+    for (let f of action.files) {
+      let inFile = read(DEPLOYMENT_FILES, normalizePath2(f));
+      if (fromFile = inFile[inFile.length - 1], fromFile) break;
+    }
+    let ep = action.endpointName ?? fromFile?.endpointName;
+    if (!ep || ep.toLowerCase() !== endpoint) continue;
     let name = action.deploymentName ?? fromFile?.name;
-    name ? entry(ep).names.set(name.toLowerCase(), action.loc) : entry(ep).unknown = !0;
+    name ? known2.names.set(name.toLowerCase(), action.loc) : known2.unknown = !0;
   }
-  return out;
+  return known2;
 }
 function list(shares) {
   return shares.map((s) => `${s.deployment}=${s.percent ?? "?"}`).join(", ");
@@ -15694,47 +16323,74 @@ var trafficValid = {
     }
   ],
   check({ model: model2, report }) {
-    let sources = [];
-    for (let e of model2.endpoints) {
-      let env = model2.env(e), what = `endpoint '${e.name ?? "(unnamed)"}'${env ? ` in ${env}` : ""}`;
-      e.traffic && sources.push({ split: e.traffic, mirror: !1, what, endpoint: e.name, record: e, loc: e.traffic.loc, fromCli: !1 }), e.mirrorTraffic && (sources.push({ split: e.mirrorTraffic, mirror: !0, what, endpoint: e.name, record: e, loc: e.mirrorTraffic.loc, live: e.traffic, fromCli: !1 }), e.kind === "kubernetes-online" && report({ loc: e.mirrorTraffic.loc, record: e, key: "kubernetes", message: `Kubernetes online endpoints do not support mirrored traffic, so the \`mirror_traffic\` of ${what} is not applied. Remove it, or test the new deployment with a small share of live traffic.` }));
-    }
-    for (let { job, action } of model2.jobActions(["traffic"])) {
-      if (action.via.includes("--all-traffic")) continue;
-      let env = model2.env(job), ep = action.endpointName ?? action.traffic?.endpointName ?? action.mirror?.endpointName, what = `${ep ? `endpoint '${ep}'` : "the endpoint"} set by job '${job.id}'${env ? ` in ${env}` : ""}`;
-      action.traffic && sources.push({ split: action.traffic, mirror: !1, what, endpoint: ep, record: job, loc: action.loc, fromCli: !0 }), action.mirror && sources.push({ split: action.mirror, mirror: !0, what, endpoint: ep, record: job, loc: action.loc, live: action.traffic, fromCli: !0 });
-    }
-    let deployments = knownDeployments(model2);
-    for (let src of sources) {
-      let r = (x) => report({ ...x, record: src.record }), { split } = src, kind = src.mirror ? "mirrored traffic" : "traffic", flag = src.mirror ? src.fromCli ? "--mirror-traffic" : "mirror_traffic" : src.fromCli ? "--traffic" : "traffic";
-      if (src.fromCli && split.raw !== void 0 && !isTemplated(split.raw)) {
-        let bad = split.raw.split(/[\s,]+/).filter((part) => part && !/^[^=]+=\d+$/.test(part));
-        bad.length && r({ loc: src.loc, key: `${kind}:parts`, message: `${bad.map((b) => `'${b}'`).join(", ")} in the ${flag} of ${src.what} ${bad.length > 1 ? "are" : "is"} not a deployment name with a whole percent (\`blue=90\`), so the command fails. Write each share as <deployment>=<percent>, separated by spaces.` });
+    for (let r of groupFindings(model2, "traffic-valid/own", ON_THEIR_OWN2, "", (_file, found) => [...found])) report(r);
+    let missing = groupFindings(model2, "traffic-valid/missing", SOURCES, "", (endpoint, sources, read) => {
+      let out = [], known2 = knownDeployments(model2, read, endpoint);
+      if (!known2 || known2.unknown) return out;
+      let names = [...known2.names.keys()];
+      for (let src of sources) {
+        let { split } = src, kind = src.mirror ? "mirrored traffic" : "traffic", flag = src.mirror ? src.fromCli ? "--mirror-traffic" : "mirror_traffic" : src.fromCli ? "--traffic" : "traffic";
+        for (let s of split.shares)
+          isTemplated(s.deployment) || known2.names.has(s.deployment.toLowerCase()) || out.push({
+            loc: s.loc,
+            record: src.record,
+            key: `${kind}:missing:${s.deployment}`,
+            related: [...known2.names.entries()].slice(0, 5).map(([n, loc]) => ({ loc, message: `deployment '${n}' of endpoint '${src.endpoint}'` })),
+            message: `The ${flag} of ${src.what} names deployment '${s.deployment}', but no deployment of that endpoint is defined in the repository (known: ${names.join(", ")}). The update fails, or sends traffic to a deployment nobody reviewed. Fix the name, or add the deployment file.`
+          });
       }
-      for (let s of split.shares)
-        s.percent !== void 0 && (!Number.isInteger(s.percent) || s.percent < 0 || s.percent > 100) && r({ loc: s.loc, key: `${kind}:range:${s.deployment}`, message: `Deployment '${s.deployment}' gets ${s.percent}% of the ${kind} of ${src.what}; a share is a whole percent from 0 to 100. Fix the value.` });
-      let known2 = split.shares.filter((s) => s.percent !== void 0), sum = known2.reduce((n, s) => n + s.percent, 0), allKnown = known2.length === split.shares.length;
-      if (!src.mirror && split.shares.length && (allKnown && sum !== 0 && sum !== 100 || !allKnown && sum > 100) && r({ loc: src.loc, key: `${kind}:sum`, message: `The ${kind} of ${src.what} adds up to ${allKnown ? "" : "at least "}${sum}% (${list(split.shares)}); Azure ML accepts a total of 100, or 0 to stop traffic. Change the shares so they add up to 100.` }), src.mirror) {
-        split.shares.length > 1 && r({ loc: src.loc, key: `${kind}:count`, message: `The ${flag} of ${src.what} mirrors to ${split.shares.length} deployments (${list(split.shares)}); Azure ML mirrors to one deployment only. Keep the one being tested.` });
-        for (let s of split.shares) {
-          s.percent !== void 0 && s.percent > MAX_MIRROR && s.percent <= 100 && r({ loc: s.loc, key: `${kind}:max:${s.deployment}`, message: `${s.percent}% of the traffic of ${src.what} is mirrored to '${s.deployment}'; Azure ML mirrors at most ${MAX_MIRROR}%. Lower it (10% is a usual start).` });
-          let liveShare = src.live?.shares.find((l) => l.deployment.toLowerCase() === s.deployment.toLowerCase());
-          liveShare?.percent && liveShare.percent > 0 && s.percent !== 0 && r({ loc: s.loc, key: `${kind}:both:${s.deployment}`, message: `Deployment '${s.deployment}' of ${src.what} gets both live traffic (${liveShare.percent}%) and mirrored traffic; Azure ML lets a deployment receive one or the other. Mirror to a deployment at 0% live traffic.` });
-        }
-      }
-      let existing = src.endpoint && !isTemplated(src.endpoint) ? deployments.get(src.endpoint.toLowerCase()) : void 0;
-      if (!existing || existing.unknown) continue;
-      let names = [...existing.names.keys()];
-      for (let s of split.shares)
-        isTemplated(s.deployment) || existing.names.has(s.deployment.toLowerCase()) || r({
-          loc: s.loc,
-          key: `${kind}:missing:${s.deployment}`,
-          related: [...existing.names.entries()].slice(0, 5).map(([n, loc]) => ({ loc, message: `deployment '${n}' of endpoint '${src.endpoint}'` })),
-          message: `The ${flag} of ${src.what} names deployment '${s.deployment}', but no deployment of that endpoint is defined in the repository (known: ${names.join(", ")}). The update fails, or sends traffic to a deployment nobody reviewed. Fix the name, or add the deployment file.`
-        });
-    }
+      return out;
+    });
+    for (let r of missing) report(r);
   }
 };
+function sourcesOf(model2, r) {
+  let sources = [];
+  if (r.type === "endpoint") {
+    if (!r.traffic && !r.mirrorTraffic) return sources;
+    let env = model2.env(r), what = `endpoint '${r.name ?? "(unnamed)"}'${env ? ` in ${env}` : ""}`;
+    r.traffic && sources.push({ split: r.traffic, mirror: !1, what, endpoint: r.name, record: r, loc: r.traffic.loc, fromCli: !1 }), r.mirrorTraffic && sources.push({ split: r.mirrorTraffic, mirror: !0, what, endpoint: r.name, record: r, loc: r.mirrorTraffic.loc, live: r.traffic, fromCli: !1 });
+  } else if (r.type === "job")
+    for (let action of r.actions) {
+      if (action.kind !== "traffic" || action.via.includes("--all-traffic")) continue;
+      let env = model2.env(r), ep = action.endpointName ?? action.traffic?.endpointName ?? action.mirror?.endpointName, what = `${ep ? `endpoint '${ep}'` : "the endpoint"} set by job '${r.id}'${env ? ` in ${env}` : ""}`;
+      action.traffic && sources.push({ split: action.traffic, mirror: !1, what, endpoint: ep, record: r, loc: action.loc, fromCli: !0 }), action.mirror && sources.push({ split: action.mirror, mirror: !0, what, endpoint: ep, record: r, loc: action.loc, live: action.traffic, fromCli: !0 });
+    }
+  return sources;
+}
+var SOURCES = defineIndex(
+  "traffic-valid: splits by endpoint",
+  ["endpoint", "job"],
+  (model2, r) => sourcesOf(model2, r).filter((src) => src.endpoint && !isTemplated(src.endpoint)).map((src) => [src.endpoint.toLowerCase(), src])
+), ON_THEIR_OWN2 = defineIndex("traffic-valid: findings of one record", ["endpoint", "job"], (model2, r) => {
+  let out = [];
+  if (r.type === "endpoint" && r.mirrorTraffic && r.kind === "kubernetes-online") {
+    let env = model2.env(r), what = `endpoint '${r.name ?? "(unnamed)"}'${env ? ` in ${env}` : ""}`;
+    out.push({ loc: r.mirrorTraffic.loc, record: r, key: "kubernetes", message: `Kubernetes online endpoints do not support mirrored traffic, so the \`mirror_traffic\` of ${what} is not applied. Remove it, or test the new deployment with a small share of live traffic.` });
+  }
+  for (let src of sourcesOf(model2, r)) checkSplit(src, out);
+  return out.map((x) => [r.file, x]);
+});
+function checkSplit(src, out) {
+  let r = (x) => {
+    out.push({ ...x, record: src.record });
+  }, { split } = src, kind = src.mirror ? "mirrored traffic" : "traffic", flag = src.mirror ? src.fromCli ? "--mirror-traffic" : "mirror_traffic" : src.fromCli ? "--traffic" : "traffic";
+  if (src.fromCli && split.raw !== void 0 && !isTemplated(split.raw)) {
+    let bad = split.raw.split(/[\s,]+/).filter((part) => part && !/^[^=]+=\d+$/.test(part));
+    bad.length && r({ loc: src.loc, key: `${kind}:parts`, message: `${bad.map((b) => `'${b}'`).join(", ")} in the ${flag} of ${src.what} ${bad.length > 1 ? "are" : "is"} not a deployment name with a whole percent (\`blue=90\`), so the command fails. Write each share as <deployment>=<percent>, separated by spaces.` });
+  }
+  for (let s of split.shares)
+    s.percent !== void 0 && (!Number.isInteger(s.percent) || s.percent < 0 || s.percent > 100) && r({ loc: s.loc, key: `${kind}:range:${s.deployment}`, message: `Deployment '${s.deployment}' gets ${s.percent}% of the ${kind} of ${src.what}; a share is a whole percent from 0 to 100. Fix the value.` });
+  let known2 = split.shares.filter((s) => s.percent !== void 0), sum = known2.reduce((n, s) => n + s.percent, 0), allKnown = known2.length === split.shares.length;
+  if (!src.mirror && split.shares.length && (allKnown && sum !== 0 && sum !== 100 || !allKnown && sum > 100) && r({ loc: src.loc, key: `${kind}:sum`, message: `The ${kind} of ${src.what} adds up to ${allKnown ? "" : "at least "}${sum}% (${list(split.shares)}); Azure ML accepts a total of 100, or 0 to stop traffic. Change the shares so they add up to 100.` }), src.mirror) {
+    split.shares.length > 1 && r({ loc: src.loc, key: `${kind}:count`, message: `The ${flag} of ${src.what} mirrors to ${split.shares.length} deployments (${list(split.shares)}); Azure ML mirrors to one deployment only. Keep the one being tested.` });
+    for (let s of split.shares) {
+      s.percent !== void 0 && s.percent > MAX_MIRROR && s.percent <= 100 && r({ loc: s.loc, key: `${kind}:max:${s.deployment}`, message: `${s.percent}% of the traffic of ${src.what} is mirrored to '${s.deployment}'; Azure ML mirrors at most ${MAX_MIRROR}%. Lower it (10% is a usual start).` });
+      let liveShare = src.live?.shares.find((l) => l.deployment.toLowerCase() === s.deployment.toLowerCase());
+      liveShare?.percent && liveShare.percent > 0 && s.percent !== 0 && r({ loc: s.loc, key: `${kind}:both:${s.deployment}`, message: `Deployment '${s.deployment}' of ${src.what} gets both live traffic (${liveShare.percent}%) and mirrored traffic; Azure ML lets a deployment receive one or the other. Mirror to a deployment at 0% live traffic.` });
+    }
+  }
+}
 
 // packages/core/src/rules/promotion/index.ts
 var PROMOTION_RULES = [
@@ -15767,11 +16423,11 @@ var MIN_HA_INSTANCES = 3, haInstanceCount = {
       if (d.kind === "batch" || model2.tier(d) !== "prod") continue;
       let useMin = d.kind === "kubernetes-online" && d.minInstances !== void 0, count = useMin ? d.minInstances : d.instanceCount;
       if (!count?.known || count.value >= MIN_HA_INSTANCES) continue;
-      let key = useMin ? "scale_settings.min_instances" : "instance_count", where4 = `${deploymentLabel(d)} ${inEnv(model2, d)}`;
+      let key = useMin ? "scale_settings.min_instances" : "instance_count", where5 = `${deploymentLabel(d)} ${inEnv(model2, d)}`;
       report({
         loc: count.loc,
         record: d,
-        message: `${where4[0].toUpperCase()}${where4.slice(1)} can run on ${count.value} instance${count.value === 1 ? "" : "s"} (${key}: ${count.value}): an update or a node failure leaves it with no spare capacity or takes it down. Set ${key} to at least ${MIN_HA_INSTANCES}, as Azure ML recommends for high availability.`,
+        message: `${where5[0].toUpperCase()}${where5.slice(1)} can run on ${count.value} instance${count.value === 1 ? "" : "s"} (${key}: ${count.value}): an update or a node failure leaves it with no spare capacity or takes it down. Set ${key} to at least ${MIN_HA_INSTANCES}, as Azure ML recommends for high availability.`,
         fixes: [{ title: `Set ${key} to ${MIN_HA_INSTANCES}`, edits: [{ file: count.loc.file, span: count.loc.span, newText: String(MIN_HA_INSTANCES) }] }]
       });
     }
@@ -15815,18 +16471,19 @@ var registryReplication = {
 var RESILIENCE_RULES = [haInstanceCount, registryReplication];
 
 // packages/core/src/rules/sharing/usage.ts
-var USE_ORDER = { deployment: 0, action: 1, endpoint: 2 }, sharingCache = /* @__PURE__ */ new WeakMap();
-function endpointSharing(model2) {
-  let cached = sharingCache.get(model2);
-  return cached || (cached = computeEndpointSharing(model2), sharingCache.set(model2, cached)), cached;
+var USE_ORDER = { deployment: 0, action: 1, endpoint: 2 };
+function sharingFindings(model2, slot, compute) {
+  let context = String(overridesVersion(model2));
+  return groupFindings(model2, slot, ENDPOINT_USES, context, (key, all) => {
+    let s = groupMemo(model2, "sharing/usage", key, all, context, () => computeSharing(model2, all));
+    return s ? compute(s) : [];
+  });
 }
-function computeEndpointSharing(model2) {
-  let uses = endpointUses(model2, { physical: !0 }).filter((u) => u.kind !== "action" || u.action?.kind === "deploy"), out = [];
-  for (let group2 of groupBy(uses, (u) => u.name.toLowerCase()).values()) {
-    let name = group2[0].name, declarations = group2.filter((u) => u.kind === "endpoint"), deploys = group2.filter((u) => u.kind !== "endpoint"), workloads = [...new Set(group2.map((u) => u.workload).filter((w) => !!w))], declaring = [...new Set(declarations.map((u) => u.workload).filter((w) => !!w))], owner = declaring.length === 1 ? declaring[0] : declaring.length ? void 0 : model2.policy.workloads.find((w) => w.endpoints.length && anyGlob(w.endpoints, name))?.name;
-    out.push({ name, declarations, deploys, workloads, owner });
-  }
-  return out;
+function computeSharing(model2, all) {
+  let group2 = physicalUses(model2, usesInOrder(all)).filter((u) => u.kind !== "action" || u.action?.kind === "deploy");
+  if (!group2.length) return;
+  let name = group2[0].name, declarations2 = group2.filter((u) => u.kind === "endpoint"), deploys = group2.filter((u) => u.kind !== "endpoint"), workloads = [...new Set(group2.map((u) => u.workload).filter((w) => !!w))], declaring = [...new Set(declarations2.map((u) => u.workload).filter((w) => !!w))], owner = declaring.length === 1 ? declaring[0] : declaring.length ? void 0 : model2.policy.workloads.find((w) => w.endpoints.length && anyGlob(w.endpoints, name))?.name;
+  return { name, declarations: declarations2, deploys, workloads, owner };
 }
 function foreignWorkloads(s) {
   return s.owner && s.workloads.includes(s.owner) ? s.workloads.filter((w) => w !== s.owner) : s.workloads;
@@ -15874,20 +16531,24 @@ var endpointSingleWorkload = {
     }
   ],
   check({ model: model2, report }) {
-    for (let s of endpointSharing(model2))
-      if (!(s.workloads.length < 2))
-        for (let w of foreignWorkloads(s)) {
-          let use = primaryUse(s, w);
-          if (!use) continue;
-          let belongs = s.owner && s.owner !== w ? `, which belongs to workload '${s.owner}'` : "", others = s.workloads.filter((o) => o !== w && !(belongs && o === s.owner)).map((o) => `'${o}'`), sharers = others.length ? `, ${belongs ? "as" : "and so"} ${others.length > 1 ? "do workloads" : "does workload"} ${listWords(others)}` : "";
-          report({
-            loc: use.loc,
-            record: use.record,
-            key: `${s.name.toLowerCase()}:${w}`,
-            related: relatedUses(s, w),
-            message: `Workload '${w}' uses endpoint '${s.name}'${belongs}${sharers}. Workloads that share an endpoint share its keys, network rules, capacity and outages, and one team's change reaches the other. Give '${w}' its own endpoint (for example '${s.name}-${w}'); if these are applications of one workload with the same governance and model needs, declare them as one workload in aigate.yaml.`
-          });
-        }
+    let reports = sharingFindings(model2, "endpoint-single-workload", (s) => {
+      let out = [];
+      if (s.workloads.length < 2) return out;
+      for (let w of foreignWorkloads(s)) {
+        let use = primaryUse(s, w);
+        if (!use) continue;
+        let belongs = s.owner && s.owner !== w ? `, which belongs to workload '${s.owner}'` : "", others = s.workloads.filter((o) => o !== w && !(belongs && o === s.owner)).map((o) => `'${o}'`), sharers = others.length ? `, ${belongs ? "as" : "and so"} ${others.length > 1 ? "do workloads" : "does workload"} ${listWords(others)}` : "";
+        out.push({
+          loc: use.loc,
+          record: use.record,
+          key: `${s.name.toLowerCase()}:${w}`,
+          related: relatedUses(s, w),
+          message: `Workload '${w}' uses endpoint '${s.name}'${belongs}${sharers}. Workloads that share an endpoint share its keys, network rules, capacity and outages, and one team's change reaches the other. Give '${w}' its own endpoint (for example '${s.name}-${w}'); if these are applications of one workload with the same governance and model needs, declare them as one workload in aigate.yaml.`
+        });
+      }
+      return out;
+    });
+    for (let r of reports) report(r);
   }
 };
 
@@ -15920,8 +16581,9 @@ var sharedEndpointGovernance = {
     }
   ],
   check({ model: model2, report }) {
-    for (let s of endpointSharing(model2)) {
-      if (s.workloads.length < 2) continue;
+    let reports = sharingFindings(model2, "shared-endpoint-governance", (s) => {
+      let out = [];
+      if (s.workloads.length < 2) return out;
       let ownerPolicy = s.owner && s.workloads.includes(s.owner) ? workloadPolicy(model2, s.owner) : void 0;
       for (let w of foreignWorkloads(s)) {
         let mine = workloadPolicy(model2, w);
@@ -15938,7 +16600,7 @@ var sharedEndpointGovernance = {
           }
         related2.push(...relatedUses(s, w));
         let others = diffs.map(({ other }) => `'${other.name}'`).join(", "), what = diffs.flatMap(({ diffs: ds }) => ds.map((d) => d.text)).join("; ");
-        report({
+        out.push({
           loc: use.loc,
           record: use.record,
           key: `${s.name.toLowerCase()}:${w}`,
@@ -15946,7 +16608,9 @@ var sharedEndpointGovernance = {
           message: `Workload '${w}' deploys into endpoint '${s.name}', which it shares with ${others}, and aigate.yaml declares different needs for them: ${what}. What an endpoint enforces and serves applies to every workload on it, so one workload would run under the other's content filtering or models. Give '${w}' its own endpoint (for example '${s.name}-${w}').`
         });
       }
-    }
+      return out;
+    });
+    for (let r of reports) report(r);
   }
 };
 
@@ -15970,24 +16634,26 @@ var sharedEndpointLimits = {
     }
   ],
   check({ model: model2, report }) {
-    for (let s of endpointSharing(model2)) {
+    let reports = sharingFindings(model2, "shared-endpoint-limits", (s) => {
+      let out = [];
+      if (s.workloads.length < 2 && s.deploys.length < 2) return out;
       let deployments = s.deploys.filter((u) => u.kind === "deployment").map((u) => u.record), apps = [...new Set(deployments.map(appOf).filter((a) => !!a))], sharedBy;
       if (s.workloads.length >= 2) sharedBy = `workloads ${listWords(s.workloads.map((w) => `'${w}'`))}`;
       else if (apps.length >= 2) sharedBy = `applications ${listWords(apps.map((a) => `'${a}'`))}`;
-      else continue;
+      else return out;
       for (let d of deployments) {
-        if (d.kind === "batch") continue;
-        let root = recordNode(model2, d);
-        if (readField(root, "request_settings", "max_concurrent_requests_per_instance").state !== "absent") continue;
-        let rs = root?.get("request_settings");
-        report({
-          loc: rs?.exists ? rs.pairLoc : d.nameLoc,
+        if (d.kind === "batch" || recordField(model2, d, "request_settings", "max_concurrent_requests_per_instance").state !== "absent") continue;
+        let rs = recordField(model2, d, "request_settings");
+        out.push({
+          loc: rs.state !== "absent" ? rs.pairLoc : d.nameLoc,
           record: d,
           related: s.declarations.map((e) => ({ loc: e.loc, message: `endpoint '${s.name}' is declared here` })),
           message: `Endpoint '${s.name}' is shared by ${sharedBy}, and ${deploymentLabel(d)} does not set request_settings.max_concurrent_requests_per_instance. Without a per-instance cap, one consumer's burst queues or throttles the others and all of them hit the same quota. Set max_concurrent_requests_per_instance (and request_timeout_ms) to what one instance of this model can serve, and size instance_count for the combined load.`
         });
       }
-    }
+      return out;
+    });
+    for (let r of reports) report(r);
   }
 };
 
@@ -16077,7 +16743,7 @@ var environmentPinned = {
   ],
   check({ model: model2, report }) {
     for (let d of model2.deployments) {
-      let protectedTier = model2.isProtectedTier(d), severity = protectedTier ? "error" : "warning", where4 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, env = d.environment;
+      let protectedTier = model2.isProtectedTier(d), severity = protectedTier ? "error" : "warning", where5 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, env = d.environment;
       if (env && env.source !== "inline" && env.pinned === !1 && !model2.isOverridden(d.file, "environment")) {
         let curated = isCurated(env);
         if (!curated || protectedTier) {
@@ -16092,7 +16758,7 @@ var environmentPinned = {
             default:
               why = "has no version, so Azure ML resolves one at deploy time";
           }
-          report({ loc: env.loc, record: d, severity, message: `${where4[0].toUpperCase()}${where4.slice(1)} uses ${what}, which ${why}. Name the tested version, for example '${example}'.` });
+          report({ loc: env.loc, record: d, severity, message: `${where5[0].toUpperCase()}${where5.slice(1)} uses ${what}, which ${why}. Name the tested version, for example '${example}'.` });
         }
       }
       let image = d.image;
@@ -16100,7 +16766,7 @@ var environmentPinned = {
         loc: image.loc,
         record: d,
         severity,
-        message: `The container image '${image.raw}' of ${where4} ${imageProblem(image)}: the image can change under the same configuration. Pin a version tag or a digest, for example '${pinnedImageExample(image)}'.`
+        message: `The container image '${image.raw}' of ${where5} ${imageProblem(image)}: the image can change under the same configuration. Pin a version tag or a digest, for example '${pinnedImageExample(image)}'.`
       });
     }
     for (let e of model2.environmentAssets) {
@@ -16135,19 +16801,19 @@ var modelPinned = {
       if (!ref || ref.pinned !== !1 || model2.isOverridden(d.file, "model")) continue;
       let protectedTier = model2.isProtectedTier(d);
       if (ref.unpinnedBecause === "inline" && !protectedTier) continue;
-      let severity = protectedTier ? "error" : "warning", where4 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, message;
+      let severity = protectedTier ? "error" : "warning", where5 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, message;
       switch (ref.unpinnedBecause) {
         case "latest":
-          message = `The model '${ref.raw}' of ${where4} floats on @latest: whatever was registered last gets deployed. Name the version that was tested, for example '${ref.name ? `azureml:${ref.name}:<version>` : "<name>:<version>"}'.`;
+          message = `The model '${ref.raw}' of ${where5} floats on @latest: whatever was registered last gets deployed. Name the version that was tested, for example '${ref.name ? `azureml:${ref.name}:<version>` : "<name>:<version>"}'.`;
           break;
         case "label":
-          message = `The model '${ref.raw}' of ${where4} follows the label '${ref.label}', which can move to another version. Name the version that was tested.`;
+          message = `The model '${ref.raw}' of ${where5} follows the label '${ref.label}', which can move to another version. Name the version that was tested.`;
           break;
         case "inline":
-          message = `${where4[0].toUpperCase()}${where4.slice(1)} registers an anonymous inline model on every deploy, so the version that runs is not tracked. Register the model with a version (model.yml) and reference it as azureml:<name>:<version>.`;
+          message = `${where5[0].toUpperCase()}${where5.slice(1)} registers an anonymous inline model on every deploy, so the version that runs is not tracked. Register the model with a version (model.yml) and reference it as azureml:<name>:<version>.`;
           break;
         default:
-          message = `The model '${ref.raw}' of ${where4} has no version. Name the version that was tested.`;
+          message = `The model '${ref.raw}' of ${where5} has no version. Name the version that was tested.`;
       }
       report({ loc: ref.loc, message, severity, record: d });
     }
@@ -16285,9 +16951,9 @@ var retirements_default = {
 };
 
 // packages/core/src/catalog/retirements.ts
-var SOURCES = retirements_default.sources, ROWS = retirements_default.models, RETIREMENT_CATALOG_AS_OF = retirements_default.asOf;
+var SOURCES2 = retirements_default.sources, ROWS = retirements_default.models, RETIREMENT_CATALOG_AS_OF = retirements_default.asOf;
 function toInfo(row) {
-  let src = SOURCES[row.source], info = {
+  let src = SOURCES2[row.source], info = {
     name: row.name,
     lifecycle: row.lifecycle,
     retirementDate: row.retirementDate,
@@ -16296,13 +16962,13 @@ function toInfo(row) {
   };
   return row.version !== null && (info.version = row.version), row.replacement !== null && (info.replacement = row.replacement), info;
 }
-var BY_NAME = /* @__PURE__ */ new Map();
+var BY_NAME2 = /* @__PURE__ */ new Map();
 for (let row of ROWS) {
-  let key = row.name.toLowerCase(), list2 = BY_NAME.get(key);
-  list2 ? list2.push(row) : BY_NAME.set(key, [row]);
+  let key = row.name.toLowerCase(), list2 = BY_NAME2.get(key);
+  list2 ? list2.push(row) : BY_NAME2.set(key, [row]);
 }
 function lookupRetirement(name, version) {
-  let rows = BY_NAME.get(name.trim().toLowerCase());
+  let rows = BY_NAME2.get(name.trim().toLowerCase());
   if (!rows) return;
   let v = version?.trim().toLowerCase();
   if (v) {
@@ -16339,8 +17005,8 @@ var retiredModel = {
   guidance: [
     { seed: "000_a682b06f95e9be02.txt", heading: "Manage AI models", quote: "Track retirement for pretrained models to prevent performance issues as vendor support ends." }
   ],
-  check({ model: model2, report, now }) {
-    let today = (now ?? /* @__PURE__ */ new Date()).getTime();
+  check(ctx) {
+    let { model: model2, report } = ctx, today;
     for (let d of model2.deployments) {
       let ref = d.model;
       if (!ref) continue;
@@ -16348,12 +17014,13 @@ var retiredModel = {
       if (!info) continue;
       let at = dayOf(info.retirementDate);
       if (at === void 0) continue;
+      today ??= (ctx.now ?? /* @__PURE__ */ new Date()).getTime();
       let days = Math.ceil((at - today) / DAY_MS2), retired = info.lifecycle === "Retired" || days <= 0, severity;
       if (retired) severity = "error";
       else if (days <= WARN_WITHIN_DAYS) severity = "warning";
       else if (days <= INFO_WITHIN_DAYS || info.lifecycle === "Deprecated" || info.lifecycle === "Legacy") severity = "info";
       else continue;
-      let what = `${info.name}${ref.version ? ` version ${ref.version}` : ""}`, where4 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, source = `Azure OpenAI retirement data as of ${info.asOf}, ${info.source}`, next = info.replacement ? `Move to ${info.replacement}, evaluate it, and deploy that version by name.` : "Pick a current model version from the retirement schedule, evaluate it, and deploy that version by name.", message = retired ? `The model ${what} of ${where4} was retired on ${info.retirementDate} (${source}): calls to it fail. ${next}` : `The model ${what} of ${where4} is ${info.lifecycle} and retires on ${info.retirementDate}, in ${days} day${days === 1 ? "" : "s"} (${source}). ${next}`;
+      let what = `${info.name}${ref.version ? ` version ${ref.version}` : ""}`, where5 = `${deploymentLabel(d)} ${inEnv(model2, d)}`, source = `Azure OpenAI retirement data as of ${info.asOf}, ${info.source}`, next = info.replacement ? `Move to ${info.replacement}, evaluate it, and deploy that version by name.` : "Pick a current model version from the retirement schedule, evaluate it, and deploy that version by name.", message = retired ? `The model ${what} of ${where5} was retired on ${info.retirementDate} (${source}): calls to it fail. ${next}` : `The model ${what} of ${where5} is ${info.lifecycle} and retires on ${info.retirementDate}, in ${days} day${days === 1 ? "" : "s"} (${source}). ${next}`;
       report({ loc: ref.loc, record: d, severity, message });
     }
   }
@@ -16404,14 +17071,14 @@ var reusableWorkflowPinned = {
   check({ model: model2, report }) {
     for (let job of model2.jobs) {
       if (!isPromotionJob(job)) continue;
-      let where4 = `Job '${job.id}' ${inEnv(model2, job)}`;
+      let where5 = `Job '${job.id}' ${inEnv(model2, job)}`;
       if (job.uses && !job.uses.local) {
         let branch = floatingBranch(job.uses.ref);
         branch && report({
           loc: job.uses.loc,
           record: job,
           key: job.uses.ref,
-          message: `${where4} deploys through the reusable workflow '${job.uses.ref}', which follows the branch ${branch} of another repository: the deploy logic can change with no commit in this repository. Pin it to a full commit SHA (@<40 hex digits>, with the tag in a comment) or a release tag.`
+          message: `${where5} deploys through the reusable workflow '${job.uses.ref}', which follows the branch ${branch} of another repository: the deploy logic can change with no commit in this repository. Pin it to a full commit SHA (@<40 hex digits>, with the tag in a comment) or a release tag.`
         });
       }
       for (let step of job.steps) {
@@ -16421,7 +17088,7 @@ var reusableWorkflowPinned = {
           loc: usesLoc(model2, job.file, step, step.uses),
           record: job,
           key: step.uses,
-          message: `${where4} deploys with the action '${step.uses}', which follows the branch ${branch} of another repository: what runs with the deployment credentials can change with no commit in this repository. Pin it to a full commit SHA (@<40 hex digits>) or a release tag.`
+          message: `${where5} deploys with the action '${step.uses}', which follows the branch ${branch} of another repository: what runs with the deployment credentials can change with no commit in this repository. Pin it to a full commit SHA (@<40 hex digits>) or a release tag.`
         });
       }
     }
@@ -16466,7 +17133,7 @@ function oneBased(loc) {
 function sorted(findings) {
   return [...findings].sort(compareFindings);
 }
-function groupBy2(items, key) {
+function groupBy(items, key) {
   let out = /* @__PURE__ */ new Map();
   for (let item of items) {
     let k = key(item), list2 = out.get(k);
@@ -16589,13 +17256,13 @@ function code(text) {
 function linkTarget(url) {
   return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
-function where2(loc) {
+function where3(loc) {
   let p = oneBased(loc);
   return `line ${p.line}:${p.column}`;
 }
 function findingItem(f) {
-  let context = f.workload !== void 0 ? ` · workload ${code(f.workload)}` : "", lines2 = [`- ${ICON[f.severity]} **${f.severity}** ${hasFile(f.location) ? `${where2(f.location)} ` : ""}· ${escapeMarkdown(f.message)} · [${code(f.ruleId)}](${linkTarget(f.docsUrl)})${context}`];
-  for (let r of f.related) lines2.push(`  - ↳ ${hasFile(r) ? `${code(r.file)} ${where2(r)}` : "whole run"}${r.message ? `: ${escapeMarkdown(r.message)}` : ""}`);
+  let context = f.workload !== void 0 ? ` · workload ${code(f.workload)}` : "", lines2 = [`- ${ICON[f.severity]} **${f.severity}** ${hasFile(f.location) ? `${where3(f.location)} ` : ""}· ${escapeMarkdown(f.message)} · [${code(f.ruleId)}](${linkTarget(f.docsUrl)})${context}`];
+  for (let r of f.related) lines2.push(`  - ↳ ${hasFile(r) ? `${code(r.file)} ${where3(r)}` : "whole run"}${r.message ? `: ${escapeMarkdown(r.message)}` : ""}`);
   for (let fix of f.fixes) lines2.push(`  - 🔧 fix available: ${escapeMarkdown(fix.title)}`);
   return lines2;
 }
@@ -16609,11 +17276,11 @@ function shortCounts(c) {
 function render(input, parts) {
   let c = countFindings(input.findings, input.suppressed), out = [];
   out.push(`## aigate: ${summaryTitle(c, input.filesChecked, input.findings.length > 0)}`, ""), out.push("| Severity | Count |", "| --- | ---: |"), out.push(`| ${ICON.error} Errors | ${c.errors} |`, `| ${ICON.warning} Warnings | ${c.warnings} |`, `| ${ICON.info} Info | ${c.infos} |`, `| 🔕 Suppressed | ${c.suppressed} |`), out.push("", `${plural(input.filesChecked, "file")} checked.`);
-  let byEnv = groupBy2(sorted(parts.shown), (f) => f.environment ?? NO_ENV), envs = [...byEnv.keys()].sort((a, b) => a === NO_ENV || b === NO_ENV ? (a === NO_ENV ? 1 : 0) - (b === NO_ENV ? 1 : 0) : SEVERITY_RANK[maxSeverity(byEnv.get(b))] - SEVERITY_RANK[maxSeverity(byEnv.get(a))] || a.localeCompare(b));
+  let byEnv = groupBy(sorted(parts.shown), (f) => f.environment ?? NO_ENV), envs = [...byEnv.keys()].sort((a, b) => a === NO_ENV || b === NO_ENV ? (a === NO_ENV ? 1 : 0) - (b === NO_ENV ? 1 : 0) : SEVERITY_RANK[maxSeverity(byEnv.get(b))] - SEVERITY_RANK[maxSeverity(byEnv.get(a))] || a.localeCompare(b));
   for (let env of envs) {
     let findings = byEnv.get(env), heading = env === NO_ENV ? envs.length > 1 ? "Other findings" : "Findings" : `Environment ${code(env)}`;
     out.push("", `### ${heading} (${shortCounts(countFindings(findings, []))})`);
-    for (let [file, inFile] of groupBy2(findings, (f) => f.location.file)) {
+    for (let [file, inFile] of groupBy(findings, (f) => f.location.file)) {
       out.push("", `**${hasFile(inFile[0].location) ? code(file) : "Whole run"}**`, "");
       for (let f of inFile) out.push(...findingItem(f));
     }
@@ -16627,7 +17294,7 @@ function render(input, parts) {
       out.push("<details>", `<summary>🔕 ${plural(input.suppressed.length, "suppressed finding")}</summary>`, "");
       for (let s of sorted(input.suppressed)) {
         let how = s.suppression.kind === "inline" ? "inline comment" : "policy", env = s.environment !== void 0 ? ` (${code(s.environment)})` : "";
-        out.push(`- [${code(s.ruleId)}](${linkTarget(s.docsUrl)}) ${hasFile(s.location) ? `${code(s.location.file)} ${where2(s.location)}` : "whole run"}${env} · ${how}: ${escapeMarkdown(s.suppression.reason || "no reason given")}`);
+        out.push(`- [${code(s.ruleId)}](${linkTarget(s.docsUrl)}) ${hasFile(s.location) ? `${code(s.location.file)} ${where3(s.location)}` : "whole run"}${env} · ${how}: ${escapeMarkdown(s.suppression.reason || "no reason given")}`);
       }
       out.push("", "</details>");
     } else
@@ -16716,7 +17383,7 @@ function location(loc, id) {
   return loc.path && loc.path !== "(document)" && (out.logicalLocations = [{ fullyQualifiedName: loc.path }]), loc.message && (out.message = { text: loc.message }), out;
 }
 function sarifFix(fix) {
-  let byFile = groupBy2(fix.edits, (e) => e.file);
+  let byFile = groupBy(fix.edits, (e) => e.file);
   return {
     description: { text: fix.title },
     artifactChanges: [...byFile].map(([file, edits]) => ({
@@ -16816,7 +17483,7 @@ function indentLines(text, indent) {
 ${indent}`);
 }
 function formatStylish(input) {
-  let paint = painter(input.color), out = [], groups = groupBy2(sorted(input.findings), (f) => f.location.file);
+  let paint = painter(input.color), out = [], groups = groupBy(sorted(input.findings), (f) => f.location.file);
   for (let [file, findings] of groups) {
     out.push(paint("underline", hasFile(findings[0].location) ? file : "(whole run)"));
     let posWidth = Math.max(...findings.map((f) => position(f.location).length)), sevWidth = Math.max(...findings.map((f) => f.severity.length)), detailIndent = " ".repeat(2 + posWidth + 2);
@@ -16842,8 +17509,8 @@ function details(f, sources, indent, paint) {
   let out = [], source = sources?.get(f.location.file);
   source && hasFile(f.location) && out.push(...codeFrame(f.location, source, indent, paint));
   for (let r of f.related) {
-    let where4 = hasFile(r) ? `${r.file}:${position(r)}` : "(whole run)";
-    out.push(`${indent}${paint("gray", "↳")} ${paint("dim", where4)}${r.message ? `  ${indentLines(r.message, `${indent}  `)}` : ""}`);
+    let where5 = hasFile(r) ? `${r.file}:${position(r)}` : "(whole run)";
+    out.push(`${indent}${paint("gray", "↳")} ${paint("dim", where5)}${r.message ? `  ${indentLines(r.message, `${indent}  `)}` : ""}`);
   }
   let context = [f.environment !== void 0 ? `environment: ${f.environment}` : "", f.workload !== void 0 ? `workload: ${f.workload}` : ""].filter(Boolean).join(", ");
   context && out.push(`${indent}${paint("dim", visibleControls(context))}`);
@@ -17242,8 +17909,8 @@ function checkOrder(p, base) {
     return !p.workload || !w || w === p.workload;
   }), runs = sameWorkload.filter((d) => sameModel(modelIdentity(d.model), p.to));
   if (runs.length) {
-    let where4 = runs.map((d) => ({ file: d.file, line: lineOf2(base, d.file, (d.model?.loc ?? d.loc).span.start), deployment: d.name, endpoint: d.endpointName }));
-    return { state: "pass", message: `${modelText(p.to)} runs in ${prev} on the base branch (${where4.map((w) => `${w.file}${w.line ? `:${w.line}` : ""}`).join(", ")})`, runsIn: where4 };
+    let where5 = runs.map((d) => ({ file: d.file, line: lineOf2(base, d.file, (d.model?.loc ?? d.loc).span.start), deployment: d.name, endpoint: d.endpointName }));
+    return { state: "pass", message: `${modelText(p.to)} runs in ${prev} on the base branch (${where5.map((w) => `${w.file}${w.line ? `:${w.line}` : ""}`).join(", ")})`, runsIn: where5 };
   }
   let others = [...new Set(sameWorkload.filter((d) => d.model?.name?.toLowerCase() === p.to.name.toLowerCase()).map((d) => modelText(modelIdentity(d.model))))];
   return {
@@ -17591,7 +18258,7 @@ function code2(text) {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 var ICON2 = { pass: "✅", fail: "❌", "not-applicable": "➖", "not-checked": "⏳" };
-function where3(file, line, root) {
+function where4(file, line, root) {
   let f = root ? `${root}/${file}` : file;
   return line ? `${f}:${line}` : f;
 }
@@ -17604,7 +18271,7 @@ function requirementBlock(r, mode) {
 }
 function promotionBlock(pa, i, n, root) {
   let p = pa.promotion, out = [`### Promotion ${i + 1} of ${n}: ${md(promotionLabel(p))}`, ""];
-  out.push("| | |", "| --- | --- |"), out.push(`| Environment | ${md(p.environment)} (${p.tier}${p.protected ? ", protected" : ""})${p.workload ? `, workload ${md(p.workload)}` : ""} |`), out.push(`| Version | ${md(modelText(p.from))} → ${md(modelText(p.to))} |`), out.push(`| Where | ${code2(where3(p.file, p.line, root))} |`), out.push(`| Changes | ${p.changes.map((c) => `${md(changeText(c))} (${code2(where3(c.file, c.line, root))})`).join("<br>")} |`), out.push(`| Order | ${ICON2[pa.order.state]} ${md(pa.order.message)} |`), out.push(`| Evidence | ${ICON2[pa.evidence.state]} ${md(pa.evidence.message)} |`), out.push("");
+  out.push("| | |", "| --- | --- |"), out.push(`| Environment | ${md(p.environment)} (${p.tier}${p.protected ? ", protected" : ""})${p.workload ? `, workload ${md(p.workload)}` : ""} |`), out.push(`| Version | ${md(modelText(p.from))} → ${md(modelText(p.to))} |`), out.push(`| Where | ${code2(where4(p.file, p.line, root))} |`), out.push(`| Changes | ${p.changes.map((c) => `${md(changeText(c))} (${code2(where4(c.file, c.line, root))})`).join("<br>")} |`), out.push(`| Order | ${ICON2[pa.order.state]} ${md(pa.order.message)} |`), out.push(`| Evidence | ${ICON2[pa.evidence.state]} ${md(pa.evidence.message)} |`), out.push("");
   for (let r of pa.evidence.results) {
     if (!r.metrics.length && !r.path) continue;
     let meta = [r.path ? `evidence ${code2(root ? `${root}/${r.path}` : r.path)}` : "", r.model ? `model ${md(r.model)} version ${md(r.version ?? "?")}` : "", r.dataset ? `dataset ${md(r.dataset)}` : "", r.commit ? `commit ${code2(r.commit)}` : "", r.evaluatedAt ? `evaluated ${md(r.evaluatedAt)}` : ""].filter(Boolean).join(", ");
@@ -17652,8 +18319,8 @@ function renderGateText(v, options = {}) {
   let root = options.root, out = [], mark = (s) => ({ pass: "ok", fail: "MISSING", "not-applicable": "n/a", "not-checked": "pending" })[s];
   out.push(`aigate gate: ${v.base.ref}${v.base.sha ? ` (${shortSha(v.base.sha)})` : ""} → ${v.head.ref}${v.head.sha ? ` (${shortSha(v.head.sha)})` : ""}`), out.push(v.stopped ? "policy: not read" : `policy: ${v.policyFile ? `${root ? `${root}/` : ""}${v.policyFile} from the base` : "conventions (no aigate.yaml at the base)"}; chain: ${v.plan.chain.join(" → ") || "(none)"}`), out.push(""), v.stopped ? out.push("The gate stopped before it could read the change.") : v.promotions.length || out.push(v.policyChange.changed ? "No promotion; the change edits the policy." : "No promotion in this change."), v.promotions.forEach((pa, i) => {
     let p = pa.promotion;
-    out.push(`Promotion ${i + 1} of ${v.promotions.length}: ${promotionLabel(p)}`), out.push(`  where     ${where3(p.file, p.line, root)}`);
-    for (let c of p.changes) out.push(`  change    ${changeText(c)} (${where3(c.file, c.line, root)})`);
+    out.push(`Promotion ${i + 1} of ${v.promotions.length}: ${promotionLabel(p)}`), out.push(`  where     ${where4(p.file, p.line, root)}`);
+    for (let c of p.changes) out.push(`  change    ${changeText(c)} (${where4(c.file, c.line, root)})`);
     out.push(`  order     ${mark(pa.order.state)}: ${pa.order.message}`), out.push(`  evidence  ${mark(pa.evidence.state)}: ${pa.evidence.message}`);
     for (let r of pa.evidence.results) {
       for (let m of r.metrics) out.push(`            ${m.state === "pass" ? "ok" : "MISSING"}: ${m.message}`);
@@ -18212,12 +18879,12 @@ function lines(loc) {
   return { line: loc.start.line + 1, endLine: loc.end.line + 1, col: loc.start.character + 1, endColumn: loc.end.character + 1 };
 }
 function stepAnnotation(r, fileExists) {
-  let f = r.finding, props = { title: `aigate: ${f.ruleId}${r.touch === "line" ? " (changed line)" : ""}` }, where4 = "";
+  let f = r.finding, props = { title: `aigate: ${f.ruleId}${r.touch === "line" ? " (changed line)" : ""}` }, where5 = "";
   if (hasFile2(f.location) && fileExists(f.location.file)) {
     let p = lines(f.location);
     props.file = f.location.file, props.line = p.line, props.endLine = p.endLine, p.line === p.endLine && (props.col = p.col, props.endColumn = Math.max(p.endColumn, p.col));
-  } else hasFile2(f.location) && (where4 = `${f.location.file}:${f.location.start.line + 1}: `);
-  return annotationCommand(STEP_LEVEL[f.severity], `${where4}${f.message}
+  } else hasFile2(f.location) && (where5 = `${f.location.file}:${f.location.start.line + 1}: `);
+  return annotationCommand(STEP_LEVEL[f.severity], `${where5}${f.message}
 
 Rule ${f.ruleId}: ${f.docsUrl}`, props);
 }
@@ -18300,7 +18967,7 @@ function lineRef(loc, links, exists) {
 }
 var TOUCH_NOTE = { line: " · 🔀 changed line", file: "", none: "" };
 function findingItem2(r, links, exists) {
-  let f = r.finding, where4 = hasFile2(f.location) ? `${lineRef(f.location, links, exists)} · ` : "", context = f.workload !== void 0 ? ` · workload ${code(f.workload)}` : "", out = [`- ${ICON3[f.severity]} **${f.severity}** ${where4}${escapeMarkdown(f.message)} · [${code(f.ruleId)}](${linkTarget2(f.docsUrl)})${context}${TOUCH_NOTE[r.touch]}`];
+  let f = r.finding, where5 = hasFile2(f.location) ? `${lineRef(f.location, links, exists)} · ` : "", context = f.workload !== void 0 ? ` · workload ${code(f.workload)}` : "", out = [`- ${ICON3[f.severity]} **${f.severity}** ${where5}${escapeMarkdown(f.message)} · [${code(f.ruleId)}](${linkTarget2(f.docsUrl)})${context}${TOUCH_NOTE[r.touch]}`];
   for (let rel of f.related) {
     let place = hasFile2(rel) ? `${code(rel.file)} ${lineRef(rel, links, exists)}` : "whole run";
     out.push(`  - ↳ ${place}${rel.message ? `: ${escapeMarkdown(rel.message)}` : ""}`);

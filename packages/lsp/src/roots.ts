@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ignoreFactory from 'ignore';
-import { POLICY_FILE_NAMES, WorkspaceIndex } from '@aigate/core';
+import { POLICY_FILE_NAMES, policyFromText, WorkspaceIndex } from '@aigate/core';
 import { collectWorkspace, decodeText, DEFAULT_MAX_FILE_SIZE, findRoot } from '@aigate/core/node';
 
 /** A folder aigate checks as one workspace: its own policy, its own index. */
@@ -43,9 +43,19 @@ export class Root {
     const epoch = ++this.epoch;
     const policy = await this.readPolicy();
     if (epoch !== this.epoch) return;
-    const collected = this.adhoc
-      ? { texts: new Map<string, string>(), problems: [], notes: [] }
-      : await collectWorkspace(this.dir, { maxFileSize: this.maxFileSize, ignore: policy.ignore });
+    const collecting = this.adhoc
+      ? Promise.resolve({ texts: new Map<string, string>(), problems: [], notes: [] })
+      : collectWorkspace(this.dir, { maxFileSize: this.maxFileSize, ignore: policy.ignore });
+    // While the files are read, load the policy once: its schema validator is compiled on first use,
+    // and the evaluation after the reading then does not wait for it.
+    if (policy.path && policy.text !== undefined) {
+      try {
+        policyFromText(policy.path, policy.text);
+      } catch {
+        // the index loads the policy again and reports what is wrong with it
+      }
+    }
+    const collected = await collecting;
     if (epoch !== this.epoch) return;
     if (this.adhoc && policy.path && policy.text !== undefined) collected.texts.set(policy.path, policy.text);
     for (const n of collected.notes) log(n);

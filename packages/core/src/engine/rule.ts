@@ -49,7 +49,10 @@ export interface Report {
 export interface RuleContext {
   model: WorkspaceModel;
   report(r: Report): void;
-  /** "Today", for date-based rules (retirements); the engine passes the run's clock. Use `now ?? new Date()`. */
+  /**
+   * "Today", for date-based rules (retirements): the start of the run's day (UTC). Use `now ?? new Date()`,
+   * and read it only where a finding depends on it: a one-file rule that read it is run again on the next day.
+   */
   now?: Date;
 }
 
@@ -58,7 +61,14 @@ export interface RuleDefinition<Id extends string = string> {
   theme: Theme;
   description: string;
   defaultSeverity: Severity;
-  /** Whether the rule compares several files. */
+  /**
+   * Whether the rule compares several files. A rule that does not reads one file's records at a time:
+   * the engine runs it on a view of the model that lists the records of one file, and keeps what it found
+   * in a file while the file, and the answers to what the rule asked about the rest of the workspace
+   * (`jobsOfWorkflow`, `isOverridden`, `chain`, other files), stay the same. A rule that does compare
+   * files runs on the whole model on every evaluation: see "Writing rules that stay fast" in the rules'
+   * README for how it keeps that cheap.
+   */
   crossFile: boolean;
   /** Whether findings carry a fix. */
   fixable: boolean;

@@ -3,7 +3,7 @@ import { isMap, isScalar, type Node } from 'yaml';
 import { compareFindings, type Finding, type Location, type Severity, type SeverityOrOff, type SuppressedFinding } from '../findings.js';
 import type { AnalyzedFile } from '../model/file.js';
 import type { AnyRecord } from '../model/records.js';
-import { sameAnswer, WorkspaceModel, type ModelMemory, type WorkspaceQuestion } from '../model/workspace.js';
+import { ModelMemory, stillAnswered, WorkspaceModel, type RecordIndexSpec, type WorkspaceQuestion } from '../model/workspace.js';
 import type { Policy, PolicyProblem } from '../policy/types.js';
 import { SourceFile } from '../text/source.js';
 import { anyGlob } from '../util/glob.js';
@@ -28,6 +28,11 @@ export interface CheckInput {
   env?: string;
   /** "Today", for expiry dates; defaults to now. */
   now?: Date;
+  /**
+   * For a `Checker` that ran before: the files that may differ from its last run's (analysed again,
+   * added or removed). Every other file must be the same, at the same place in `files`.
+   */
+  edited?: Iterable<string>;
 }
 
 export interface CheckResult {
@@ -97,7 +102,33 @@ interface FileResult {
 
 interface FileState {
   analyzed: AnalyzedFile;
-  results: Map<string, FileResult>;
+  /** The one-file rules `notable` was made for. */
+  rulesKey: string;
+  /** Results that found something, failed, or depend on more than the file: the only ones a run looks at again. */
+  notable: Array<{ rule: RuleDefinition; result: FileResult }>;
+  /** Some result asked a question that must be asked again on every run. */
+  opaque: boolean;
+  /** Some result read the date. */
+  now: boolean;
+  /** The indexes (and their versions) the other questions were answered from. */
+  stamps: Array<[RecordIndexSpec<unknown>, number]>;
+  /** Other files read. */
+  reads: string[];
+}
+
+/** What a one-file rule gets: the file's view of the model. Reading "today" is noted. */
+class FileContext implements RuleContext {
+  constructor(
+    readonly model: WorkspaceModel,
+    readonly report: (r: Report) => void,
+    private readonly result: FileResult,
+    private readonly today: Date,
+  ) {}
+
+  get now(): Date {
+    this.result.readsNow = true;
+    return this.today;
+  }
 }
 
 /**
@@ -110,11 +141,25 @@ interface FileState {
  * A run gives the same findings as a first run on the same input.
  */
 export class Checker {
+  /**
+   * @param once The checker runs once (a command line check): nothing is kept for a next run, and the
+   *   rules run the quickest way for one run, with the same findings.
+   */
+  constructor(private readonly once = false) {}
+
   private memory: ModelMemory | undefined;
   private policyKey: string | undefined;
   private rules: readonly RuleDefinition[] | undefined;
   private day: number | undefined;
   private readonly states = new Map<string, FileState>();
+  /** Files with parse errors to report, and files with inline suppressions. */
+  private readonly withErrors = new Set<string>();
+  private readonly withSuppressions = new Set<string>();
+  /** Files whose one-file results found something or failed. */
+  private readonly withFindings = new Set<string>();
+  /** Generation of the model of the last run, and the one-file rules it ran. */
+  private generation: number | undefined;
+  private rulesKey: string | undefined;
 
   run(input: CheckInput): CheckResult {
     const { files, policy, rules } = input;
@@ -124,20 +169,32 @@ export class Checker {
     if (key !== this.policyKey || rules !== this.rules) {
       this.memory = undefined;
       this.states.clear();
+      this.withFindings.clear();
+      this.generation = undefined;
       this.policyKey = key;
       this.rules = rules;
     }
     const dayChanged = this.day !== dayStart;
     this.day = dayStart;
     const today = new Date(dayStart);
-    const model = new WorkspaceModel(files, policy, this.memory);
+    const model = new WorkspaceModel(files, policy, this.memory ?? new ModelMemory({ keep: !this.once }), this.memory ? input.edited : undefined);
     this.memory = model.memory;
+    const changes = model.changes;
+    // Since the last run, only the files of `changes` changed: the rest of what is kept is still right.
+    const incremental = this.generation !== undefined && changes.since === this.generation;
+    if (incremental) {
+      for (const path of changes.files) this.fileFacts(path, files.get(path));
+    } else {
+      this.withErrors.clear();
+      this.withSuppressions.clear();
+      for (const [path, f] of files) this.fileFacts(path, f);
+    }
     const drafts: Draft[] = [];
     const fileLoc = (file: string): Loc => ({ file, span: { start: 0, end: 0 }, path: [] });
 
     // Findings of the engine itself.
-    for (const f of files.values()) {
-      if (!f.recognised || f.kind === 'policy') continue; // the policy loader reports its own syntax errors
+    for (const path of this.withErrors) {
+      const f = files.get(path)!;
       for (const e of f.parseErrors) {
         drafts.push({ ruleId: 'aigate/parse-error', severity: 'error', message: `${e.message}. The rest of this file is not checked; other files are.`, loc: { file: f.source.path, span: e.span, path: [] }, related: [], fixes: [] });
       }
@@ -155,13 +212,15 @@ export class Checker {
       const setting = policy.rules[rule.id];
       return !(setting?.severity === 'off' && Object.values(setting.environments).every((s) => s === 'off'));
     });
+    const reporterInto = (rule: RuleDefinition, out: Draft[], r: Report): void => {
+      const rec: AnyRecord | undefined = r.record;
+      const env = r.env ?? (rec ? model.env(rec) : undefined);
+      out.push({ ruleId: rule.id, severity: r.severity ?? rule.defaultSeverity, byRule: true, message: r.message, loc: r.loc, related: r.related ?? [], fixes: r.fixes, env, workload: rec ? model.workload(rec) : undefined, key: r.key });
+    };
     const reporter =
       (rule: RuleDefinition, out: Draft[]) =>
-      (r: Report): void => {
-        const rec: AnyRecord | undefined = r.record;
-        const env = r.env ?? (rec ? model.env(rec) : undefined);
-        out.push({ ruleId: rule.id, severity: r.severity ?? rule.defaultSeverity, byRule: true, message: r.message, loc: r.loc, related: r.related ?? [], fixes: r.fixes, env, workload: rec ? model.workload(rec) : undefined, key: r.key });
-      };
+      (r: Report): void =>
+        reporterInto(rule, out, r);
     const failed = (rule: RuleDefinition, detail: string): Draft => ({
       ruleId: 'aigate/rule-failed',
       severity: 'error',
@@ -175,47 +234,134 @@ export class Checker {
 
     // Rules that read one file at a time: per file, reusing what is still valid.
     const perFile = enabled.filter((r) => !r.crossFile);
+    const rulesKey = perFile.map((r) => r.id).join('\n');
     const byRule = new Map<RuleDefinition, { drafts: Draft[]; failure?: string }>(perFile.map((r) => [r, { drafts: [] }]));
-    let withRecords = 0;
-    for (const [path, f] of files) {
-      if (!f.records.length) continue;
-      withRecords++;
-      let state = this.states.get(path);
-      if (!state || state.analyzed !== f) this.states.set(path, (state = { analyzed: f, results: new Map() }));
+    const valid = (result: FileResult): boolean => !(result.readsNow && dayChanged) && result.questions.every((q) => stillAnswered(q, model));
+    // One reporter per rule, into the results of the file being checked.
+    let found: Draft[] = [];
+    const reportTo = new Map(perFile.map((rule) => [rule, (r: Report): void => reporterInto(rule, found, r)] as const));
+    const runOn = (rule: RuleDefinition, view: WorkspaceModel, questions: WorkspaceQuestion[]): FileResult => {
+      found = [];
+      const res: FileResult = { drafts: found, questions, readsNow: false };
+      try {
+        rule.check(new FileContext(view, reportTo.get(rule)!, res, today));
+      } catch (err) {
+        res.failure = describe(err);
+      }
+      return res;
+    };
+    /**
+     * Bring one file's results up to date and note whether it has findings.
+     * `ran`: the rules whose earlier results of this (unchanged) file are known; a rule among them with no
+     * kept result found nothing that depends on more than the file.
+     */
+    const visit = (path: string, f: AnalyzedFile, ran: ReadonlySet<string> | undefined): void => {
       let questions: WorkspaceQuestion[] = [];
       let view: WorkspaceModel | undefined;
-      for (const rule of perFile) {
-        let result = state.results.get(rule.id);
-        if (result && ((result.readsNow && dayChanged) || !result.questions.every((q) => sameAnswer(q.ask(model), q.answer)))) result = undefined;
-        if (!result) {
-          questions = [];
-          view ??= model.fileView(f, (q) => questions.push(q));
-          const found: Draft[] = [];
-          const res: FileResult = { drafts: found, questions, readsNow: false };
-          const ctx: RuleContext = {
-            model: view,
-            report: reporter(rule, found),
-            get now() {
-              res.readsNow = true;
-              return today;
-            },
-          };
-          try {
-            rule.check(ctx);
-          } catch (err) {
-            res.failure = describe(err);
-          }
-          res.questions = questions;
-          state.results.set(rule.id, (result = res));
+      const fileView = (): WorkspaceModel => (view ??= model.fileView(f, (q) => questions.push(q)));
+      const run = (rule: RuleDefinition): FileResult => {
+        questions = [];
+        return runOn(rule, fileView(), questions);
+      };
+      const before = this.states.get(path);
+      const kept = before?.analyzed === f ? before : undefined;
+      const entries: FileState['notable'] = [];
+      if (kept && kept.rulesKey === rulesKey) {
+        // Only results that asked about the workspace (or read the date) can have become stale.
+        for (const entry of kept.notable) entries.push((entry.result.questions.length || entry.result.readsNow) && !valid(entry.result) ? { rule: entry.rule, result: run(entry.rule) } : entry);
+      } else {
+        const old = new Map((kept?.notable ?? []).map((e) => [e.rule.id, e] as const));
+        for (const rule of perFile) {
+          const entry = old.get(rule.id);
+          if (entry) entries.push(valid(entry.result) ? entry : { rule, result: run(rule) });
+          else if (!ran?.has(rule.id)) entries.push({ rule, result: run(rule) });
         }
-        const acc = byRule.get(rule)!;
-        for (const d of result.drafts) acc.drafts.push(d);
-        if (result.failure !== undefined) acc.failure ??= result.failure;
+      }
+      const state: FileState = { analyzed: f, rulesKey, notable: [], opaque: false, now: false, stamps: [], reads: [] };
+      let found = false;
+      for (const entry of entries) {
+        const { result } = entry;
+        if (!result.drafts.length && result.failure === undefined && !result.questions.length && !result.readsNow) continue;
+        state.notable.push(entry);
+        if (result.drafts.length || result.failure !== undefined) found = true;
+        if (result.readsNow) state.now = true;
+        for (const q of result.questions) {
+          if (q.stamps) state.stamps.push(...q.stamps);
+          else if (q.file !== undefined) state.reads.push(q.file);
+          else state.opaque = true;
+        }
+      }
+      // Files whose results are all empty and depend on nothing else keep no state.
+      if (state.notable.length) this.states.set(path, state);
+      else this.states.delete(path);
+      if (found) this.withFindings.add(path);
+      else this.withFindings.delete(path);
+    };
+    const forget = (path: string): void => {
+      this.states.delete(path);
+      this.withFindings.delete(path);
+    };
+    /** One failure per rule: the one of the first file by path, whatever the order of the visit. */
+    const failures = new Map<RuleDefinition, { path: string; failure: string }>();
+    const failedIn = (rule: RuleDefinition, path: string, failure: string): void => {
+      const first = failures.get(rule);
+      if (!first || path < first.path) failures.set(rule, { path, failure });
+    };
+    if (this.once) {
+      // One run: each rule over the whole model at once. A rule that fails is run file by file, as on
+      // later runs, so that what it finds in the other files is kept and the failure is the same.
+      for (const rule of perFile) {
+        const drafts: Draft[] = [];
+        try {
+          rule.check({ model, report: reporter(rule, drafts), now: today });
+          byRule.get(rule)!.drafts = drafts;
+          continue;
+        } catch {
+          // file by file below
+        }
+        for (const [path, f] of files) {
+          if (!f.records.length) continue;
+          const result = runOn(rule, model.fileView(f, () => {}), []);
+          for (const d of result.drafts) byRule.get(rule)!.drafts.push(d);
+          if (result.failure !== undefined) failedIn(rule, path, result.failure);
+        }
+      }
+    } else {
+      if (incremental && this.rulesKey !== undefined) {
+        // Only the files that changed, and the ones whose results depend on what changed elsewhere.
+        const seen = new Set<string>(changes.files);
+        for (const path of changes.files) {
+          const f = files.get(path);
+          if (!f || !f.records.length) forget(path);
+          else visit(path, f, undefined);
+        }
+        const ran = new Set(this.rulesKey.split('\n'));
+        if (this.rulesKey !== rulesKey) {
+          // Other rules are on: the files kept with no results get the rules that were off.
+          const added = perFile.filter((r) => !ran.has(r.id));
+          if (added.length) for (const [path, f] of files) if (f.records.length && !seen.has(path) && !this.states.has(path)) visit(path, f, ran);
+        }
+        for (const path of [...this.states.keys()]) {
+          if (seen.has(path)) continue;
+          const state = this.states.get(path)!;
+          if (state.rulesKey !== rulesKey || state.opaque || (state.now && dayChanged) || state.reads.some((p) => seen.has(p)) || state.stamps.some(([spec, version]) => model.index(spec).version !== version)) visit(path, files.get(path)!, ran);
+        }
+      } else {
+        this.states.clear();
+        this.withFindings.clear();
+        for (const [path, f] of files) if (f.records.length) visit(path, f, undefined);
+      }
+      this.generation = changes.generation;
+      this.rulesKey = rulesKey;
+      for (const path of this.withFindings) {
+        for (const { rule, result } of this.states.get(path)!.notable) {
+          const acc = byRule.get(rule)!;
+          for (const d of result.drafts) acc.drafts.push(d);
+          if (result.failure !== undefined) failedIn(rule, path, result.failure);
+        }
       }
     }
-    if (this.states.size > withRecords) {
-      for (const [path, state] of this.states) if (files.get(path) !== state.analyzed) this.states.delete(path);
-    }
+    for (const [rule, { failure }] of failures) byRule.get(rule)!.failure = failure;
 
     for (const rule of enabled) {
       const own = byRule.get(rule);
@@ -232,13 +378,22 @@ export class Checker {
       }
     }
 
-    return finish(input, model, drafts, policySeverity, now);
+    return finish(input, model, drafts, policySeverity, now, [...this.withSuppressions].map((p) => files.get(p)!));
+  }
+
+  /** Keep track of the files with parse errors and with inline suppressions. */
+  private fileFacts(path: string, f: AnalyzedFile | undefined): void {
+    // The policy loader reports the policy file's own syntax errors.
+    if (f && f.recognised && f.kind !== 'policy' && f.parseErrors.length) this.withErrors.add(path);
+    else this.withErrors.delete(path);
+    if (f?.suppressions.length) this.withSuppressions.add(path);
+    else this.withSuppressions.delete(path);
   }
 }
 
 /** Run the rules over a workspace and return findings, with suppressions applied. */
 export function runCheck(input: CheckInput): CheckResult {
-  return new Checker().run(input);
+  return new Checker(true).run(input);
 }
 
 /**
@@ -283,11 +438,15 @@ function finish(
   drafts: Draft[],
   policySeverity: (ruleId: string, env: string | undefined) => SeverityOrOff | undefined,
   now: Date,
+  /** The files with inline suppressions. */
+  suppressing: readonly AnalyzedFile[],
 ): CheckResult {
   const { files, policy, rules } = input;
   const locator = new Locator(files);
 
-  // Turn drafts into findings.
+  // Turn drafts into findings. The drafts are put in one order first, whatever order the rules found
+  // them in, so that several findings with one fingerprint are numbered the same way on every run.
+  drafts.sort(compareDrafts);
   const seenFp = new Map<string, number>();
   const all: Finding[] = [];
   for (const d of drafts) {
@@ -327,7 +486,7 @@ function finish(
   const usedPolicy = new Set<object>();
   const meta: Draft[] = [];
   const knownRules = new Set([...rules.map((r) => r.id), ...META_RULES.map((r) => r.id)]);
-  for (const f of files.values()) {
+  for (const f of suppressing) {
     for (const s of f.suppressions) {
       const loc: Loc = { file: f.source.path, span: s.comment, path: [] };
       const unknown = s.rules.filter((r) => !knownRules.has(r));
@@ -365,7 +524,7 @@ function finish(
     }
     findings.push(finding);
   }
-  for (const f of files.values()) {
+  for (const f of suppressing) {
     for (const s of f.suppressions) {
       if (s.problems.length || isExpired(s.expires, now) || usedInline.has(s) || !s.rules.every((r) => knownRules.has(r))) continue;
       const ruleOff = s.rules.every((r) => policy.rules[r]?.severity === 'off');
@@ -391,6 +550,37 @@ function finish(
   out.sort(compareFindings);
   suppressed.sort(compareFindings);
   return { findings: out, suppressed, model };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function locText(loc: Loc): string {
+  return `${loc.file}\u0000${loc.span.start}\u0000${loc.span.end}\u0000${formatPath(loc.path)}`;
+}
+
+/** A total order of drafts by their content. */
+function compareDrafts(a: Draft, b: Draft): number {
+  return (
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.loc.file, b.loc.file) ||
+    a.loc.span.start - b.loc.span.start ||
+    a.loc.span.end - b.loc.span.end ||
+    cmp(a.message, b.message) ||
+    cmp(a.key ?? '', b.key ?? '') ||
+    cmp(a.severity, b.severity) ||
+    cmp(a.env ?? '', b.env ?? '') ||
+    cmp(a.workload ?? '', b.workload ?? '') ||
+    cmp(formatPath(a.loc.path), formatPath(b.loc.path)) ||
+    cmp(draftDetail(a), draftDetail(b))
+  );
+}
+
+function draftDetail(d: Draft): string {
+  const related = d.related.map((r) => `${locText(r.loc)}\u0000${r.message}`).join('\u0001');
+  const fixes = (d.fixes ?? []).map((f) => `${f.title}\u0000${f.edits.map((e) => `${e.file}\u0000${e.span.start}\u0000${e.span.end}\u0000${e.newText}`).join('\u0002')}`).join('\u0001');
+  return `${related}\u0003${fixes}`;
 }
 
 function lineSpanOf(source: SourceFile, span: { start: number; end: number }): { start: number; end: number } {

@@ -19,6 +19,7 @@ export interface AnalyzedFile {
   records: AnyRecord[];
   parseErrors: YamlProblem[];
   suppressions: InlineSuppression[];
+  /** The parsed YAML documents (parsed again from the text when they were let go: see `releaseDocs`). */
   docs: Document[];
 }
 
@@ -50,13 +51,70 @@ function parseTemplate(source: SourceFile): ReturnType<typeof parseYaml> | undef
   return parsed.errors.length ? undefined : parsed;
 }
 
+/** Parse a file as `analyzeFile` does: as YAML, else as a template when that is what makes it parse. */
+function parseFile(source: SourceFile): ReturnType<typeof parseYaml> {
+  const parsed = parseYaml(source);
+  if (parsed.errors.length && !isPolicyPath(source.path)) return parseTemplate(source) ?? parsed;
+  return parsed;
+}
+
+/**
+ * An analysed file. Its YAML documents can be let go (they are most of the memory it takes) and are then
+ * parsed again from the text, the same, when read next.
+ */
+class Analysis implements AnalyzedFile {
+  kind: FileKind = 'yaml';
+  recognised = false;
+  records: AnyRecord[] = [];
+  parseErrors: YamlProblem[] = [];
+  suppressions: InlineSuppression[] = [];
+  private parsed: Document[] | undefined;
+  private reloaded: (() => void) | undefined;
+
+  constructor(
+    readonly source: SourceFile,
+    docs: Document[],
+    /** False for files not parsed at all (not YAML aigate reads): they have no documents. */
+    private readonly parses: boolean,
+  ) {
+    this.parsed = docs;
+  }
+
+  get docs(): Document[] {
+    if (!this.parsed) {
+      this.parsed = parseFile(this.source).docs;
+      const reloaded = this.reloaded;
+      this.reloaded = undefined;
+      reloaded?.();
+    }
+    return this.parsed;
+  }
+
+  set docs(value: Document[]) {
+    this.parsed = value;
+  }
+
+  release(reloaded: () => void): void {
+    if (!this.parses) return;
+    this.parsed = undefined;
+    this.reloaded = reloaded;
+  }
+}
+
+/**
+ * Let the YAML documents of an analysed file go (they are most of the memory it takes). Records,
+ * suppressions and errors stay; the documents are parsed again from the text, the same, when read
+ * next, and `reloaded` is called then. Does nothing for files not made by `analyzeFile`.
+ */
+export function releaseDocs(file: AnalyzedFile, reloaded: () => void = () => {}): void {
+  if (file instanceof Analysis) file.release(reloaded);
+}
+
 export function analyzeFile(path: string, text: string): AnalyzedFile {
   const source = new SourceFile(path, text);
-  const base: AnalyzedFile = { source, kind: 'yaml', recognised: false, records: [], parseErrors: [], suppressions: [], docs: [] };
-  if (!looksRelevant(path, text)) return base;
-  let parsed = parseYaml(source);
-  if (parsed.errors.length && !isPolicyPath(path)) parsed = parseTemplate(source) ?? parsed;
-  base.docs = parsed.docs;
+  if (!looksRelevant(path, text)) return new Analysis(source, [], false);
+  const parsed = parseFile(source);
+  const base = new Analysis(source, parsed.docs, true);
   const fileSpan: Span = { start: 0, end: text.length };
   if (isPolicyPath(path)) {
     base.kind = 'policy';

@@ -1,9 +1,11 @@
-import { findPolicyPath, policyFromText, type LoadedPolicy } from '../api.js';
+import { policyFromText, type LoadedPolicy } from '../api.js';
 import { Checker, type FileProblem } from '../engine/run.js';
 import type { Finding } from '../findings.js';
-import { analyzeFile, isPolicyPath, type AnalyzedFile } from '../model/file.js';
+import { analyzeFile, isPolicyPath, releaseDocs, type AnalyzedFile } from '../model/file.js';
 import { WorkspaceModel } from '../model/workspace.js';
 import { conventionPolicy } from '../policy/load.js';
+import { POLICY_FILE_NAMES } from '../policy/types.js';
+import { readFieldsAhead } from '../rules/environments/logical.js';
 import { RULES } from '../rules/index.js';
 
 export interface IndexOptions {
@@ -43,6 +45,12 @@ function findingKey(f: Finding): string {
  */
 export class WorkspaceIndex {
   private readonly entries = new Map<string, Entry>();
+  /** The analysed files, in the order of `entries`. */
+  private readonly analyzed = new Map<string, AnalyzedFile>();
+  /** Files were added or removed since the last evaluation. */
+  private structural = true;
+  /** Files whose YAML documents were parsed again since the last evaluation (to let go again). */
+  private readonly reparsed = new Set<string>();
   private readonly problems = new Map<string, FileProblem>();
   private readonly dirty = new Set<string>();
   private policyDirty = true;
@@ -71,11 +79,17 @@ export class WorkspaceIndex {
       analyzed = analyzeFile(path, text);
     } catch (err) {
       // analyzeFile does not throw on bad input; if it ever does, the file is reported, not the index lost.
-      this.entries.delete(path);
+      this.drop(path);
       this.setUnreadable(path, `${path} could not be analysed (${err instanceof Error ? err.message : String(err)}) and was not checked.`);
       return true;
     }
+    if (!this.analyzed.has(path)) this.structural = true;
+    // What rules read of the YAML documents is read now; the documents are let go (they are parsed
+    // again when something reads them: hover, quick fixes, a rule reading what was not read ahead).
+    readFieldsAhead(analyzed);
+    if (analyzed.kind !== 'policy') releaseDocs(analyzed, () => this.reparsed.add(path));
     this.entries.set(path, { text, analyzed });
+    this.analyzed.set(path, analyzed);
     this.markDirty(path);
     return true;
   }
@@ -88,7 +102,7 @@ export class WorkspaceIndex {
 
   /** Record a file that cannot be checked (binary, not UTF-8, too large): it gets one finding saying so. */
   setUnreadable(path: string, message: string): void {
-    const had = this.entries.delete(path);
+    const had = this.drop(path);
     const prev = this.problems.get(path);
     if (!had && prev?.message === message) return;
     this.problems.set(path, { file: path, message, ruleId: 'aigate/unreadable-file' });
@@ -96,7 +110,7 @@ export class WorkspaceIndex {
   }
 
   removeFile(path: string): boolean {
-    const had = this.entries.delete(path) || this.problems.delete(path);
+    const had = this.drop(path) || this.problems.delete(path);
     if (had) this.markDirty(path);
     return had;
   }
@@ -107,6 +121,13 @@ export class WorkspaceIndex {
     const gone = [...this.paths()].filter((p) => p.startsWith(prefix));
     for (const p of gone) this.removeFile(p);
     return gone;
+  }
+
+  private drop(path: string): boolean {
+    if (!this.entries.delete(path)) return false;
+    this.analyzed.delete(path);
+    this.structural = true;
+    return true;
   }
 
   private markDirty(path: string): void {
@@ -180,6 +201,16 @@ export class WorkspaceIndex {
     return [...this.byFile.values()].flat();
   }
 
+  /** Let go again of the YAML documents of files parsed again. The policy's documents stay: completion reads them. */
+  private releaseDocs(): void {
+    for (const path of [...this.reparsed]) {
+      const f = this.entries.get(path)?.analyzed;
+      if (!f || f.kind === 'policy') continue;
+      releaseDocs(f, () => this.reparsed.add(path));
+    }
+    this.reparsed.clear();
+  }
+
   /** Run the rules over the current files and return which files' findings changed. */
   evaluate(): IndexUpdate {
     const touched = [...this.dirty];
@@ -187,8 +218,8 @@ export class WorkspaceIndex {
     const policyChanged = this.policyDirty;
     if (this.policyDirty) {
       this.policyDirty = false;
-      const paths = [...this.entries.keys(), ...this.problems.keys()];
-      const path = findPolicyPath(paths);
+      // The root policy file, as `findPolicyPath` finds it among all paths.
+      const path = POLICY_FILE_NAMES.find((n) => this.entries.has(n) || this.problems.has(n));
       this.policyPath = path;
       const problem = path ? this.problems.get(path) : undefined;
       if (path && problem) {
@@ -196,10 +227,12 @@ export class WorkspaceIndex {
         this.loaded.problems.push({ message: problem.message, loc: { file: path, span: { start: 0, end: 0 }, path: [] }, severity: 'error' });
       } else this.loaded = policyFromText(path, path ? this.entries.get(path)?.text : undefined);
     }
-    const files = new Map<string, AnalyzedFile>();
-    for (const [p, e] of this.entries) files.set(p, e.analyzed);
+    // The model keeps this map: later changes must not reach it.
+    const files = new Map(this.analyzed);
+    const edited = this.structural ? undefined : touched;
+    this.structural = false;
     const fileProblems = [...this.problems.values()].filter((p) => p.file !== this.policyPath);
-    const result = this.checker.run({ files, policy: this.loaded.policy, policyProblems: this.loaded.problems, fileProblems, rules: RULES, now: this.now() });
+    const result = this.checker.run({ files, policy: this.loaded.policy, policyProblems: this.loaded.problems, fileProblems, rules: RULES, now: this.now(), edited });
     this.current = result.model;
     const byFile = new Map<string, Finding[]>();
     for (const f of result.findings) {
@@ -214,6 +247,7 @@ export class WorkspaceIndex {
     for (const file of this.keys.keys()) if (!keys.has(file)) changed.add(file);
     this.byFile = byFile;
     this.keys = keys;
+    this.releaseDocs();
     this.gen++;
     for (const file of changed) this.resultIds.set(file, String(this.gen));
     return { changed: [...changed].sort(), touched: touched.sort(), policyChanged, generation: this.gen };

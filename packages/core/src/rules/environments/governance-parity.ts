@@ -1,10 +1,10 @@
 import { defineRule, type FixSpec, type Report } from '../../engine/rule.js';
 import { isTemplated } from '../../formats/templating.js';
 import type { DeploymentRecord, EndpointRecord } from '../../model/records.js';
-import type { WorkspaceModel } from '../../model/workspace.js';
+import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
 import type { Loc } from '../../yaml/nodes.js';
-import { groupBy } from '../helpers.js';
-import { byEnvRank, endpointStem, readField, recordNode, unique, type Field } from './logical.js';
+import { groupFindings } from '../helpers.js';
+import { byEnvRank, endpointStem, recordField, unique } from './logical.js';
 
 type Rec = DeploymentRecord | EndpointRecord;
 
@@ -29,12 +29,10 @@ interface Check<R extends Rec> {
 }
 
 function scalarSetting(model: WorkspaceModel, r: Rec, key: string, fallback: string, normalise: (s: string) => string = (s) => s.toLowerCase()): Setting | undefined {
-  const field: Field = readField(recordNode(model, r), key);
+  const field = recordField(model, r, key);
   if (field.state === 'unknown') return undefined;
   if (field.state === 'absent') return { value: normalise(fallback), shown: `leaves it unset (default '${fallback}')`, loc: r.nameLoc };
-  const src = model.files.get(r.file)?.source.text ?? '';
-  const span = field.node.span;
-  return { value: normalise(field.value), shown: `sets '${field.value}'`, loc: field.node.loc, scalar: { loc: field.node.loc, text: src.slice(span.start, span.end) } };
+  return { value: normalise(field.value!), shown: `sets '${field.value}'`, loc: field.loc, scalar: { loc: field.loc, text: field.text } };
 }
 
 const DEPLOYMENT_CHECKS: Array<Check<DeploymentRecord>> = [
@@ -42,10 +40,9 @@ const DEPLOYMENT_CHECKS: Array<Check<DeploymentRecord>> = [
     label: 'deployment kind',
     read(model, d) {
       if (d.kind === 'batch') return undefined;
-      const root = recordNode(model, d);
-      const schema = root?.get('$schema');
-      const type = root?.get('type');
-      const loc = type?.exists ? type.loc : schema?.exists ? schema.loc : d.nameLoc;
+      const schema = recordField(model, d, '$schema');
+      const type = recordField(model, d, 'type');
+      const loc = type.state !== 'absent' ? type.loc : schema.state !== 'absent' ? schema.loc : d.nameLoc;
       return { value: d.kind, shown: d.kind === 'kubernetes-online' ? 'is a Kubernetes online deployment' : 'is a managed online deployment', loc };
     },
   },
@@ -120,59 +117,58 @@ export const governanceParity = defineRule({
   ],
   check({ model, report }) {
     const rank = byEnvRank(model);
-    const usable = (r: Rec): boolean => {
-      const env = model.env(r);
-      return !!env && model.tierOfEnv(env) !== 'sandbox';
-    };
+    const context = model.chain.join('\n');
     const compatible = (a: Rec, b: Rec): boolean => {
       const wa = model.workload(a);
       const wb = model.workload(b);
       return !wa || !wb || wa === wb;
     };
 
-    const compare = <R extends Rec>(groups: Map<string, R[]>, checks: Array<Check<R>>): void => {
-      for (const group of groups.values()) {
-        const envs = unique(group.map((r) => model.env(r)!)).sort(rank);
-        for (let i = 1; i < envs.length; i++) {
-          const env = envs[i]!;
-          for (const higher of group.filter((r) => model.env(r) === env)) {
-            let lower: R | undefined;
-            for (let j = i - 1; j >= 0 && !lower; j--) lower = group.find((r) => model.env(r) === envs[j] && compatible(r, higher));
-            if (!lower) continue;
-            const lowerEnv = model.env(lower)!;
-            for (const c of checks) {
-              const h = c.read(model, higher);
-              const l = c.read(model, lower);
-              if (!h || !l || h.value === l.value) continue;
-              const fixes: FixSpec[] = [];
-              if (h.scalar && l.scalar) {
-                fixes.push({ title: `Set ${c.label} to ${l.scalar.text} as in ${lowerEnv}`, edits: [{ file: h.scalar.loc.file, span: h.scalar.loc.span, newText: l.scalar.text }] });
-              }
-              const same = higher.type === 'endpoint' ? 'the same endpoint' : 'the same deployment';
-              const r: Report = {
-                loc: h.loc,
-                record: higher,
-                key: c.label,
-                related: [{ loc: l.loc, message: `${lowerEnv} ${l.shown} here (${describe(lower)})` }],
-                fixes,
-                message: `${c.label} differs between environments for ${same}: ${env} ${h.shown}, ${lowerEnv} ${l.shown} (${describe(higher)} in ${env}, ${describe(lower)} in ${lowerEnv}). What ${lowerEnv} tests is not what ${env} runs, which can hide breaking changes until release. ${advice(c, h.value, l.value, env, lowerEnv)}`,
-              };
-              report(r);
+    const compare = <R extends Rec>(group: readonly R[]): Report[] => {
+      const out: Report[] = [];
+      const checks = (group[0]!.type === 'endpoint' ? ENDPOINT_CHECKS : DEPLOYMENT_CHECKS) as unknown as Array<Check<R>>;
+      const envs = unique(group.map((r) => model.env(r)!)).sort(rank);
+      for (let i = 1; i < envs.length; i++) {
+        const env = envs[i]!;
+        for (const higher of group.filter((r) => model.env(r) === env)) {
+          let lower: R | undefined;
+          for (let j = i - 1; j >= 0 && !lower; j--) lower = group.find((r) => model.env(r) === envs[j] && compatible(r, higher));
+          if (!lower) continue;
+          const lowerEnv = model.env(lower)!;
+          for (const c of checks) {
+            // A record's setting is read once, however many variants it is compared with.
+            const h = model.derived(c, higher, () => c.read(model, higher));
+            const l = model.derived(c, lower, () => c.read(model, lower));
+            if (!h || !l || h.value === l.value) continue;
+            const fixes: FixSpec[] = [];
+            if (h.scalar && l.scalar) {
+              fixes.push({ title: `Set ${c.label} to ${l.scalar.text} as in ${lowerEnv}`, edits: [{ file: h.scalar.loc.file, span: h.scalar.loc.span, newText: l.scalar.text }] });
             }
+            const same = higher.type === 'endpoint' ? 'the same endpoint' : 'the same deployment';
+            out.push({
+              loc: h.loc,
+              record: higher,
+              key: c.label,
+              related: [{ loc: l.loc, message: `${lowerEnv} ${l.shown} here (${describe(lower)})` }],
+              fixes,
+              message: `${c.label} differs between environments for ${same}: ${env} ${h.shown}, ${lowerEnv} ${l.shown} (${describe(higher)} in ${env}, ${describe(lower)} in ${lowerEnv}). What ${lowerEnv} tests is not what ${env} runs, which can hide breaking changes until release. ${advice(c, h.value, l.value, env, lowerEnv)}`,
+            });
           }
         }
       }
+      return out;
     };
 
-    const deployments = model.deployments.filter((d) => usable(d) && d.name && d.endpointName);
-    compare(
-      groupBy(deployments, (d) => `${d.kind === 'batch' ? 'batch' : 'online'}|${d.name!.toLowerCase()}|${endpointStem(model, d.endpointName!)}`),
-      DEPLOYMENT_CHECKS,
-    );
-    const endpoints = model.endpoints.filter((e) => usable(e) && e.name);
-    compare(
-      groupBy(endpoints, (e) => `${e.kind === 'batch' ? 'batch' : 'online'}|${endpointStem(model, e.name!)}`),
-      ENDPOINT_CHECKS,
-    );
+    for (const r of groupFindings(model, 'governance-parity', VARIANTS, context, (_key, group) => (group.length < 2 ? [] : compare(group)))) report(r);
   },
+});
+
+/** Deployments and endpoints by the logical deployment (or endpoint) they are a variant of, outside the sandbox. */
+const VARIANTS = defineIndex<Rec>('variants of a deployment or endpoint', ['deployment', 'endpoint'], (model, r) => {
+  if (r.type !== 'deployment' && r.type !== 'endpoint') return [];
+  const env = model.env(r);
+  if (!env || model.tierOfEnv(env) === 'sandbox') return [];
+  const kind = r.kind === 'batch' ? 'batch' : 'online';
+  if (r.type === 'endpoint') return r.name ? [[`endpoint|${kind}|${endpointStem(model, r.name)}`, r]] : [];
+  return r.name && r.endpointName ? [[`deployment|${kind}|${r.name.toLowerCase()}|${endpointStem(model, r.endpointName)}`, r]] : [];
 });

@@ -1,8 +1,9 @@
-import { defineRule } from '../../engine/rule.js';
+import { defineRule, type Report } from '../../engine/rule.js';
+import { defineIndex } from '../../model/workspace.js';
 import type { DeploymentRecord, EndpointRecord } from '../../model/records.js';
 import { TIER_RANK } from '../../policy/tiers.js';
-import { deploymentLabel } from '../helpers.js';
-import { endpointStem, endpointUses, listWords, type EndpointUse } from './logical.js';
+import { deploymentLabel, groupFindings } from '../helpers.js';
+import { ENDPOINT_USES, endpointStem, listWords, type EndpointUse } from './logical.js';
 
 export const lowerEnvironmentPresent = defineRule({
   id: 'environments/lower-environment-present',
@@ -24,59 +25,61 @@ export const lowerEnvironmentPresent = defineRule({
     },
   ],
   check({ model, report }) {
+    const prodRank = TIER_RANK.prod;
     const tierRank = (env: string | undefined): number | undefined => {
       const t = env ? model.tierOfEnv(env) : undefined;
       return t && t !== 'sandbox' ? TIER_RANK[t] : undefined;
     };
-    const prodRank = TIER_RANK.prod;
     const lowerEnvs = model.chain.filter((e) => (tierRank(e) ?? prodRank) < prodRank);
-    const lowerUses: EndpointUse[] = endpointUses(model).filter((u) => (tierRank(u.env) ?? prodRank) < prodRank);
-    const lowerByStem = new Map<string, EndpointUse[]>();
-    for (const u of lowerUses) {
-      const k = endpointStem(model, u.name);
-      const l = lowerByStem.get(k);
-      if (l) l.push(u);
-      else lowerByStem.set(k, [u]);
-    }
-    const hasLowerVariant = (stem: string, workload: string | undefined): boolean =>
-      (lowerByStem.get(stem) ?? []).some((u) => !workload || !u.workload || u.workload === workload);
     const checked = lowerEnvs.length ? `looked in ${listWords(lowerEnvs)}` : 'no dev, test or staging configuration was found in this repository';
 
-    const prodEndpoints = model.endpoints.filter((e) => e.name && model.tier(e) === 'prod');
-    const prodDeployments = model.deployments.filter((d) => d.endpointName && model.tier(d) === 'prod');
-    const stemOf = (r: EndpointRecord | DeploymentRecord): string => endpointStem(model, r.type === 'endpoint' ? r.name! : r.endpointName!);
-
-    const prodEndpointKeys = new Set(prodEndpoints.map((e) => `${model.env(e)}\u0000${stemOf(e)}`));
-    const prodDeploymentsByKey = new Map<string, DeploymentRecord[]>();
-    for (const d of prodDeployments) {
-      const k = `${model.env(d)}\u0000${stemOf(d)}`;
-      const l = prodDeploymentsByKey.get(k);
-      if (l) l.push(d);
-      else prodDeploymentsByKey.set(k, [d]);
-    }
-    for (const e of prodEndpoints) {
-      const stem = stemOf(e);
-      if (hasLowerVariant(stem, model.workload(e))) continue;
-      const env = model.env(e)!;
-      const deps = prodDeploymentsByKey.get(`${env}\u0000${stem}`) ?? [];
-      report({
-        loc: e.nameLoc,
-        record: e,
-        related: deps.map((d) => ({ loc: d.endpointLoc ?? d.nameLoc, message: `${deploymentLabel(d)} is deployed into it here` })),
-        message: `Endpoint '${e.name}' exists only in ${env}: no lower environment has an endpoint '${stem}' or deploys into one (${checked}). Changes to it reach users untried. Add a test or dev variant (for example '${stem}-test' with the same settings) and promote through it.`,
-      });
-    }
-    for (const d of prodDeployments) {
-      const stem = stemOf(d);
-      const env = model.env(d)!;
-      // The endpoint's own finding covers its deployments.
-      if (prodEndpointKeys.has(`${env}\u0000${stem}`)) continue;
-      if (hasLowerVariant(stem, model.workload(d))) continue;
-      report({
-        loc: d.endpointLoc ?? d.nameLoc,
-        record: d,
-        message: `${deploymentLabel(d)[0]!.toUpperCase()}${deploymentLabel(d).slice(1)} exists only in ${env}: no lower environment deploys into an endpoint '${stem}' (${checked}). Changes to it reach users untried. Add a test or dev variant of this deployment and promote through it.`,
-      });
-    }
+    const reports = groupFindings(model, 'lower-environment-present', BY_STEM, checked, (stem, items) => {
+      const out: Report[] = [];
+      const lowerUses = items.filter((i): i is { lower: EndpointUse } => 'lower' in i).map((i) => i.lower);
+      const hasLowerVariant = (workload: string | undefined): boolean => lowerUses.some((u) => !workload || !u.workload || u.workload === workload);
+      const prodEndpoints = items.filter((i): i is { prod: EndpointRecord } => 'prod' in i && i.prod.type === 'endpoint').map((i) => i.prod);
+      const prodDeployments = items.filter((i): i is { prod: DeploymentRecord } => 'prod' in i && i.prod.type === 'deployment').map((i) => i.prod);
+      const prodEndpointEnvs = new Set(prodEndpoints.map((e) => model.env(e)));
+      for (const e of prodEndpoints) {
+        if (hasLowerVariant(model.workload(e))) continue;
+        const env = model.env(e)!;
+        const deps = prodDeployments.filter((d) => model.env(d) === env);
+        out.push({
+          loc: e.nameLoc,
+          record: e,
+          related: deps.map((d) => ({ loc: d.endpointLoc ?? d.nameLoc, message: `${deploymentLabel(d)} is deployed into it here` })),
+          message: `Endpoint '${e.name}' exists only in ${env}: no lower environment has an endpoint '${stem}' or deploys into one (${checked}). Changes to it reach users untried. Add a test or dev variant (for example '${stem}-test' with the same settings) and promote through it.`,
+        });
+      }
+      for (const d of prodDeployments) {
+        const env = model.env(d)!;
+        // The endpoint's own finding covers its deployments.
+        if (prodEndpointEnvs.has(env)) continue;
+        if (hasLowerVariant(model.workload(d))) continue;
+        out.push({
+          loc: d.endpointLoc ?? d.nameLoc,
+          record: d,
+          message: `${deploymentLabel(d)[0]!.toUpperCase()}${deploymentLabel(d).slice(1)} exists only in ${env}: no lower environment deploys into an endpoint '${stem}' (${checked}). Changes to it reach users untried. Add a test or dev variant of this deployment and promote through it.`,
+        });
+      }
+      return out;
+    });
+    for (const r of reports) report(r);
   },
+});
+
+type StemItem = { lower: EndpointUse } | { prod: EndpointRecord | DeploymentRecord };
+
+/** By endpoint stem: the uses of an endpoint below prod, and prod's endpoints and deployments. */
+const BY_STEM = defineIndex<StemItem>('endpoints by stem, below and in prod', ['endpoint', 'deployment', 'job'], (model, r) => {
+  const out: Array<[string, StemItem]> = [];
+  const prodRank = TIER_RANK.prod;
+  const tierRank = (env: string | undefined): number | undefined => {
+    const t = env ? model.tierOfEnv(env) : undefined;
+    return t && t !== 'sandbox' ? TIER_RANK[t] : undefined;
+  };
+  for (const [, u] of ENDPOINT_USES.entries(model, r)) if ((tierRank(u.env) ?? prodRank) < prodRank) out.push([endpointStem(model, u.name), { lower: u }]);
+  if (r.type === 'endpoint' && r.name && model.tier(r) === 'prod') out.push([endpointStem(model, r.name), { prod: r }]);
+  if (r.type === 'deployment' && r.endpointName && model.tier(r) === 'prod') out.push([endpointStem(model, r.endpointName), { prod: r }]);
+  return out;
 });

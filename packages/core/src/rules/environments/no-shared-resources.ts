@@ -1,10 +1,10 @@
-import { defineRule } from '../../engine/rule.js';
+import { defineRule, type Report } from '../../engine/rule.js';
 import { isTemplated } from '../../formats/templating.js';
 import type { JobRecord, StepAction } from '../../model/records.js';
-import type { WorkspaceModel } from '../../model/workspace.js';
+import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
 import type { Loc } from '../../yaml/nodes.js';
-import { groupBy } from '../helpers.js';
-import { byEnvRank, endpointStem, endpointUses, listWords, unique, useLabel, type EndpointUse } from './logical.js';
+import { groupFindings } from '../helpers.js';
+import { byEnvRank, ENDPOINT_USES, endpointStem, listWords, overridesVersion, physicalUses, unique, useLabel, usesInOrder, type EndpointUse } from './logical.js';
 
 const KIND_ORDER: Record<EndpointUse['kind'], number> = { endpoint: 0, deployment: 1, action: 2 };
 
@@ -56,12 +56,15 @@ export const noSharedResources = defineRule({
   check({ model, report }) {
     const rank = byEnvRank(model);
     const outsideSandbox = (env: string | undefined): env is string => !!env && model.tierOfEnv(env) !== 'sandbox';
+    const chain = model.chain.join('\n');
 
     // 1. Endpoint names: unique per region, so one name in two environments is one endpoint or a collision.
-    const uses = endpointUses(model, { physical: true }).filter((u) => outsideSandbox(u.env));
-    for (const group of groupBy(uses, (u) => u.name.toLowerCase()).values()) {
+    const context = `${chain}\u0000${overridesVersion(model)}`;
+    const endpoints = groupFindings(model, 'no-shared-resources/endpoints', ENDPOINT_USES, context, (_key, all) => {
+      const out: Report[] = [];
+      const group = physicalUses(model, usesInOrder(all)).filter((u) => outsideSandbox(u.env));
       const envs = unique(group.map((u) => u.env!)).sort(rank);
-      if (envs.length < 2) continue;
+      if (envs.length < 2) return out;
       const name = group[0]!.name;
       const owner = ownerByName(model, name, envs);
       for (const env of reportedEnvs(model, name, envs)) {
@@ -73,7 +76,7 @@ export const noSharedResources = defineRule({
           ...group.filter((u) => u.env !== env).map((u) => ({ loc: u.loc, message: `${u.env} uses '${name}' here: ${useLabel(u)}` })),
           ...mine.slice(1).map((u) => ({ loc: u.loc, message: `${env} also uses '${name}' here: ${useLabel(u)}` })),
         ];
-        report({
+        out.push({
           loc: primary.loc,
           record: primary.record,
           key: `endpoint:${name.toLowerCase()}`,
@@ -83,27 +86,22 @@ export const noSharedResources = defineRule({
             : `Endpoint '${name}' is used by ${env} and also by ${listWords(others)}. Azure ML endpoint names are unique within a region, so the environments either collide or share one endpoint, and a change made for ${listWords(others)} reaches ${env} without promotion. Give ${env} its own endpoint name (for example '${suggestion}') in its endpoint, deployment and workflow.`,
         });
       }
-    }
+      return out;
+    });
+    for (const r of endpoints) report(r);
 
     // 2. Workspaces: the same --workspace-name + --resource-group targeted by jobs of different environments.
-    const wsUses: WorkspaceUse[] = [];
-    for (const { job, action } of model.jobActions(WORKSPACE_ACTIONS)) {
-      const env = model.env(job);
-      const ws = action.workspace;
-      const rg = action.resourceGroup;
-      if (!outsideSandbox(env) || !ws || !rg || isTemplated(ws) || isTemplated(rg)) continue;
-      wsUses.push({ job, action, env, key: `${rg.toLowerCase()}/${ws.toLowerCase()}`, label: `workspace '${ws}' in resource group '${rg}'` });
-    }
-    for (const group of groupBy(wsUses, (u) => u.key).values()) {
+    const workspaces = groupFindings(model, 'no-shared-resources/workspaces', WORKSPACE_USES, chain, (_key, group) => {
+      const out: Report[] = [];
       const envs = unique(group.map((u) => u.env)).sort(rank);
-      if (envs.length < 2) continue;
+      if (envs.length < 2) return out;
       const { label } = group[0]!;
       const wsName = group[0]!.action.workspace!;
       for (const env of reportedEnvs(model, `${wsName}-${group[0]!.action.resourceGroup!}`, envs)) {
         const mine = group.filter((u) => u.env === env);
         const primary = mine[0]!;
         const others = envs.filter((e) => e !== env);
-        report({
+        out.push({
           loc: primary.action.loc,
           record: primary.job,
           key: `workspace:${group[0]!.key}`,
@@ -114,6 +112,25 @@ export const noSharedResources = defineRule({
           message: `Job '${primary.job.id}' of ${env} works in ${label}, which ${listWords(others)} also ${others.length > 1 ? 'use' : 'uses'}: models, endpoints and deployments of the environments mix in one workspace, so what is tested in one is changed by the other. Point ${env} at its own workspace and resource group; share models through an Azure ML registry instead.`,
         });
       }
-    }
+      return out;
+    });
+    for (const r of workspaces) report(r);
   },
+});
+
+/** Workflow commands that work in an Azure ML workspace outside the sandbox, by resource group and workspace. */
+const WORKSPACE_USES = defineIndex<WorkspaceUse>('workspaces used by jobs', ['job'], (model, job) => {
+  if (job.type !== 'job') return [];
+  const env = model.env(job);
+  if (!env || model.tierOfEnv(env) === 'sandbox') return [];
+  const out: Array<[string, WorkspaceUse]> = [];
+  for (const action of job.actions) {
+    if (!WORKSPACE_ACTIONS.includes(action.kind)) continue;
+    const ws = action.workspace;
+    const rg = action.resourceGroup;
+    if (!ws || !rg || isTemplated(ws) || isTemplated(rg)) continue;
+    const key = `${rg.toLowerCase()}/${ws.toLowerCase()}`;
+    out.push([key, { job, action, env, key, label: `workspace '${ws}' in resource group '${rg}'` }]);
+  }
+  return out;
 });

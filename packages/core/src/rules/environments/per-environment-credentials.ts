@@ -1,6 +1,7 @@
-import { defineRule } from '../../engine/rule.js';
-import type { JobRecord, StepAction, WorkflowStep } from '../../model/records.js';
-import type { WorkspaceModel } from '../../model/workspace.js';
+import { defineRule, type Report } from '../../engine/rule.js';
+import type { AnyRecord, JobRecord, StepAction, WorkflowStep } from '../../model/records.js';
+import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
+import { groupFindings } from '../helpers.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { byEnvRank, listWords, unique } from './logical.js';
 
@@ -65,39 +66,73 @@ export const perEnvironmentCredentials = defineRule({
   ],
   check({ model, report }) {
     const rank = byEnvRank(model);
-    const uses: Array<{ job: JobRecord; env: string; secret: SecretUse }> = [];
-    for (const job of model.jobs) {
-      // Jobs with `environment:` read environment secrets: the same name resolves per environment.
-      if (job.environment) continue;
-      if (!job.actions.some((a) => DEPLOY_KINDS.includes(a.kind))) continue;
-      const env = model.env(job);
-      if (!env) continue;
-      for (const secret of loginSecrets(model, job)) uses.push({ job, env, secret });
-    }
-    const byJob = new Map<JobRecord, Array<{ secret: SecretUse; others: typeof uses }>>();
-    for (const name of unique(uses.map((u) => u.secret.name))) {
-      const group = uses.filter((u) => u.secret.name === name);
-      const envs = unique(group.map((u) => u.env)).sort(rank);
-      if (envs.length < 2) continue;
-      for (const u of group) {
-        if (u.env === envs[0]) continue;
-        const list = byJob.get(u.job) ?? [];
-        list.push({ secret: u.secret, others: group.filter((o) => o.env !== u.env) });
-        byJob.set(u.job, list);
+    const context = model.chain.join('\n');
+    const reports = groupFindings(model, 'per-environment-credentials', SIGNING_JOBS, context, (_file, units, read) => {
+      const out: Report[] = [];
+      for (const unit of units) {
+        const groups = unit.secrets.map((s) => read(SECRET_USES, s.name));
+        const { job, env } = unit;
+        // Names in the order they first appear in the workspace.
+        const first = (g: readonly SecretUseAt[]): [number, number, number] => [model.memory.position(g[0]!.job.file), g[0]!.job.idLoc.span.start, g[0]!.index];
+        const named = unit.secrets.map((secret, i) => ({ secret, group: groups[i]!, at: first(groups[i]!) }));
+        named.sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1] || a.at[2] - b.at[2]);
+        const shared: Array<{ secret: SecretUse; others: SecretUseAt[] }> = [];
+        for (const { secret, group } of named) {
+          const envs = unique(group.map((u) => u.env)).sort(rank);
+          if (envs.length < 2 || env === envs[0]) continue;
+          shared.push({ secret, others: group.filter((o) => o.env !== env) });
+        }
+        if (!shared.length) continue;
+        const names = shared.map((s) => s.secret.name);
+        const others = unique(shared.flatMap((s) => s.others.map((o) => o.env))).sort(rank);
+        const otherJobs = unique(shared.flatMap((s) => s.others.map((o) => `'${o.job.id}' (${o.env})`)));
+        out.push(
+          {
+            loc: shared[0]!.secret.loc,
+            record: job,
+            key: names.join(','),
+            related: shared.flatMap((s) => s.others.map((o) => ({ loc: o.secret.loc, message: `job '${o.job.id}' of ${o.env} signs in with ${o.secret.name} here` }))),
+            message: `Job '${job.id}' deploys to ${env} and signs in with the repository secret${names.length > 1 ? 's' : ''} ${names.join(', ')}, which job${otherJobs.length > 1 ? 's' : ''} ${listWords(otherJobs)} also use${otherJobs.length > 1 ? '' : 's'} for ${listWords(others)}. One identity for several environments lets every ${listWords(others)} run change ${env}. Add \`environment: ${env}\` to this job and store ${names.join(', ')} as ${env} environment secret${names.length > 1 ? 's' : ''} for an identity that can reach only ${env}.`,
+          },
+        );
       }
-    }
-    for (const [job, shared] of byJob) {
-      const env = model.env(job)!;
-      const names = shared.map((s) => s.secret.name);
-      const others = unique(shared.flatMap((s) => s.others.map((o) => o.env))).sort(rank);
-      const otherJobs = unique(shared.flatMap((s) => s.others.map((o) => `'${o.job.id}' (${o.env})`)));
-      report({
-        loc: shared[0]!.secret.loc,
-        record: job,
-        key: names.join(','),
-        related: shared.flatMap((s) => s.others.map((o) => ({ loc: o.secret.loc, message: `job '${o.job.id}' of ${o.env} signs in with ${o.secret.name} here` }))),
-        message: `Job '${job.id}' deploys to ${env} and signs in with the repository secret${names.length > 1 ? 's' : ''} ${names.join(', ')}, which job${otherJobs.length > 1 ? 's' : ''} ${listWords(otherJobs)} also use${otherJobs.length > 1 ? '' : 's'} for ${listWords(others)}. One identity for several environments lets every ${listWords(others)} run change ${env}. Add \`environment: ${env}\` to this job and store ${names.join(', ')} as ${env} environment secret${names.length > 1 ? 's' : ''} for an identity that can reach only ${env}.`,
-      });
-    }
+      return out;
+    });
+    for (const r of reports) report(r);
   },
+});
+
+/** A job that deploys without `environment:`, with the repository secrets it signs in with. */
+interface SigningJob {
+  job: JobRecord;
+  env: string;
+  secrets: SecretUse[];
+}
+
+interface SecretUseAt {
+  job: JobRecord;
+  env: string;
+  secret: SecretUse;
+  /** Place of the secret among the job's. */
+  index: number;
+}
+
+function signingJob(model: WorkspaceModel, job: AnyRecord): SigningJob | undefined {
+  // Jobs with \`environment:\` read environment secrets: the same name resolves per environment.
+  if (job.type !== 'job' || job.environment) return undefined;
+  if (!job.actions.some((a) => DEPLOY_KINDS.includes(a.kind))) return undefined;
+  const env = model.env(job);
+  if (!env) return undefined;
+  const secrets = loginSecrets(model, job);
+  return secrets.length ? { job, env, secrets } : undefined;
+}
+
+const SIGNING_JOBS = defineIndex<SigningJob>('per-environment-credentials: jobs', ['job'], (model, r) => {
+  const s = signingJob(model, r);
+  return s ? [[s.job.file, s]] : [];
+});
+
+const SECRET_USES = defineIndex<SecretUseAt>('per-environment-credentials: secrets', ['job'], (model, r) => {
+  const s = signingJob(model, r);
+  return s ? s.secrets.map((secret, index) => [secret.name, { job: s.job, env: s.env, secret, index }] as const) : [];
 });

@@ -1,6 +1,7 @@
 import { defineRule, type Report } from '../../engine/rule.js';
 import type { JobRecord, StepAction, WorkflowStep } from '../../model/records.js';
-import type { WorkspaceModel } from '../../model/workspace.js';
+import { JOBS_BY_WORKFLOW, type WorkspaceModel } from '../../model/workspace.js';
+import { groupFindings } from '../helpers.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { calledJobs, earlierJobs, isCalledOnly, isModelPromotionJob, isRollbackJob, laterJobs, promotionActions, reportFirstOfChains } from './prod-after-lower-environment.js';
 
@@ -114,45 +115,50 @@ export const evaluationBeforePromotion = defineRule({
   ],
   check({ model, report }) {
     const signals = evaluationSignals(model);
-    const pending = new Map<JobRecord, Report>();
-    for (const job of model.jobs) {
-      if (!isModelPromotionJob(job) || !model.isProtectedTier(job) || isCalledOnly(job) || isRollbackJob(job)) continue;
-      const exposing = exposingAction(job);
-      if (!exposing) continue;
-      if (job.uses) {
-        // A reusable workflow: the order of its steps is not visible from the caller.
-        if (evaluationInJob(model, job, signals) || calledJobs(model, job).some((j) => evaluationInJob(model, j, signals))) continue;
-      } else if (evaluationBefore(model, job, exposing, signals)) continue;
-      const { ancestors, upstream } = earlierJobs(model, job);
-      if ([...ancestors, ...upstream].some((j) => evaluationInJob(model, j, signals))) continue;
-      const env = model.env(job)!;
-      const later = laterJobs(model, job);
-      // A test environment is where the deployment gets tested: a test job of that environment after it is the gate.
-      if (model.tier(job) === 'test' && later.some((j) => model.env(j) === env && evaluationInJob(model, j, signals))) continue;
+    const reports = groupFindings(model, 'evaluation-before-promotion', JOBS_BY_WORKFLOW, '', (_file, jobs, _read, m) => {
+      const out: Report[] = [];
+      const pending = new Map<JobRecord, Report>();
+      for (const job of jobs) {
+        if (!isModelPromotionJob(job) || !m.isProtectedTier(job) || isCalledOnly(job) || isRollbackJob(job)) continue;
+        const exposing = exposingAction(job);
+        if (!exposing) continue;
+        if (job.uses) {
+          // A reusable workflow: the order of its steps is not visible from the caller.
+          if (evaluationInJob(m, job, signals) || calledJobs(m, job).some((j) => evaluationInJob(m, j, signals))) continue;
+        } else if (evaluationBefore(m, job, exposing, signals)) continue;
+        const { ancestors, upstream } = earlierJobs(m, job);
+        if ([...ancestors, ...upstream].some((j) => evaluationInJob(m, j, signals))) continue;
+        const env = m.env(job)!;
+        const later = laterJobs(m, job);
+        // A test environment is where the deployment gets tested: a test job of that environment after it is the gate.
+        if (m.tier(job) === 'test' && later.some((j) => m.env(j) === env && evaluationInJob(m, j, signals))) continue;
 
-      const earlier = new Set([...ancestors, ...upstream, ...later, job]);
-      const notAwaited = model
-        .jobsOfWorkflow(job.workflowFile)
-        .filter((j) => !earlier.has(j))
-        .map((j) => ({ j, hit: evaluationInJob(model, j, signals) }))
-        .filter((x): x is { j: JobRecord; hit: EvaluationHit } => !!x.hit);
-      const related = [{ loc: exposing.loc, message: `promotes to ${env} here (${exposing.via})` }];
-      for (const { j, hit } of notAwaited.slice(0, 2)) related.push({ loc: hit.loc, message: `job '${j.id}' evaluates here (${hit.via}), but '${job.id}' does not wait for it` });
-      const testedBefore = ancestors.find((a) => model.tier(a) === 'test' && isModelPromotionJob(a));
-      const hint = notAwaited.length
-        ? ` Job '${notAwaited[0]!.j.id}' of this workflow evaluates, but '${job.id}' does not wait for it: add it to \`needs:\`.`
-        : testedBefore
-          ? ` Test what job '${testedBefore.id}' deployed to ${model.env(testedBefore)} (an evaluation or smoke test against it) in a job that '${job.id}' needs.`
-          : ' Run the evaluation before promoting: an evaluation pipeline (`az ml job create`), a prompt flow evaluation run (`pf run create --run`), an evaluation script, or at least a smoke test of the new deployment on sample requests (`az ml online-endpoint invoke --deployment-name ...`) before it gets traffic.';
-      pending.set(job, {
-        loc: job.idLoc,
-        record: job,
-        related,
-        message: `Job '${job.id}' promotes to ${env} (${exposing.via}) with no evaluation before it: nothing earlier in the job, in the jobs it needs, or in the workflows that trigger it evaluates or tests the model.${hint} Commands of your own can count as evaluation through \`evaluation.signals\` in aigate.yaml.`,
-      });
-    }
-    // A test deployment followed by a reported promotion: that finding says to test it, so one finding is enough.
-    for (const job of [...pending.keys()]) if (model.tier(job) === 'test' && laterJobs(model, job).some((l) => pending.has(l))) pending.delete(job);
-    reportFirstOfChains(model, pending, report);
+        const earlier = new Set([...ancestors, ...upstream, ...later, job]);
+        const notAwaited = m
+          .jobsOfWorkflow(job.workflowFile)
+          .filter((j) => !earlier.has(j))
+          .map((j) => ({ j, hit: evaluationInJob(m, j, signals) }))
+          .filter((x): x is { j: JobRecord; hit: EvaluationHit } => !!x.hit);
+        const related = [{ loc: exposing.loc, message: `promotes to ${env} here (${exposing.via})` }];
+        for (const { j, hit } of notAwaited.slice(0, 2)) related.push({ loc: hit.loc, message: `job '${j.id}' evaluates here (${hit.via}), but '${job.id}' does not wait for it` });
+        const testedBefore = ancestors.find((a) => m.tier(a) === 'test' && isModelPromotionJob(a));
+        const hint = notAwaited.length
+          ? ` Job '${notAwaited[0]!.j.id}' of this workflow evaluates, but '${job.id}' does not wait for it: add it to \`needs:\`.`
+          : testedBefore
+            ? ` Test what job '${testedBefore.id}' deployed to ${m.env(testedBefore)} (an evaluation or smoke test against it) in a job that '${job.id}' needs.`
+            : ' Run the evaluation before promoting: an evaluation pipeline (`az ml job create`), a prompt flow evaluation run (`pf run create --run`), an evaluation script, or at least a smoke test of the new deployment on sample requests (`az ml online-endpoint invoke --deployment-name ...`) before it gets traffic.';
+        pending.set(job, {
+          loc: job.idLoc,
+          record: job,
+          related,
+          message: `Job '${job.id}' promotes to ${env} (${exposing.via}) with no evaluation before it: nothing earlier in the job, in the jobs it needs, or in the workflows that trigger it evaluates or tests the model.${hint} Commands of your own can count as evaluation through \`evaluation.signals\` in aigate.yaml.`,
+        });
+      }
+      // A test deployment followed by a reported promotion: that finding says to test it, so one finding is enough.
+      for (const job of [...pending.keys()]) if (m.tier(job) === 'test' && laterJobs(m, job).some((l) => pending.has(l))) pending.delete(job);
+      reportFirstOfChains(m, pending, (r) => out.push(r));
+      return out;
+    });
+    for (const r of reports) report(r);
   },
 });

@@ -1,7 +1,8 @@
-import { defineRule } from '../../engine/rule.js';
+import { defineRule, type Report } from '../../engine/rule.js';
 import { isTemplated } from '../../formats/templating.js';
 import type { JobRecord, StepAction, TrafficSplit } from '../../model/records.js';
-import type { WorkspaceModel } from '../../model/workspace.js';
+import { JOBS_BY_WORKFLOW, type WorkspaceModel } from '../../model/workspace.js';
+import { groupFindings } from '../helpers.js';
 import { earlierJobs, isRollbackJob } from './prod-after-lower-environment.js';
 
 /** The share that takes all the traffic, when a split sends 100% to one deployment. */
@@ -42,41 +43,46 @@ export const noDirectFullCutover = defineRule({
     },
   ],
   check({ model, report }) {
-    for (const job of model.jobs) {
-      if (!model.isProtectedTier(job) || isRollbackJob(job)) continue;
-      const env = model.env(job)!;
-      let earlier: Array<{ job: JobRecord; action: StepAction }> | undefined;
-      job.actions.forEach((action, i) => {
-        if (action.kind !== 'traffic') return;
-        const full = fullShare(action.traffic);
-        if (!full) return;
-        const targetKnown = !isTemplated(full.deployment);
-        const othersKnown = action.traffic!.shares.some((s) => s !== full && !isTemplated(s.deployment));
-        // `$DEPLOYMENT=100` alone says nothing about what the endpoint served before.
-        if (!targetKnown && !othersKnown) return;
-        earlier ??= earlierSteps(model, job, env);
-        // Earlier jobs first, then the earlier steps of this job: roughly in the order they run.
-        const before = [...earlier, ...job.actions.slice(0, i).map((a) => ({ job, action: a }))];
-        if (before.some((b) => sameEndpoint(b.action, action) && isGradual(b.action))) return;
-        // `az ml online-endpoint create` fails when the endpoint exists: after it, this is the first traffic of a new endpoint.
-        const created = before.findLastIndex((b) => b.action.kind === 'provision' && b.action.via === 'az ml online-endpoint create' && sameEndpoint(b.action, action));
-        if (created >= 0 && !before.slice(created + 1).some((b) => b.action.kind === 'traffic' && sameEndpoint(b.action, action))) return;
-        const endpoint = action.endpointName ?? action.traffic?.endpointName;
-        const target = targetKnown ? `deployment '${full.deployment}'` : `the deployment in '${full.deployment}'`;
-        const others = action.traffic!.shares.filter((s) => s !== full && !isTemplated(s.deployment)).map((s) => s.deployment);
-        const from = others.length ? ` away from ${others.map((o) => `'${o}'`).join(', ')}` : '';
-        const example = targetKnown ? full.deployment : 'green';
-        const old = others[0] ?? '<current>';
-        report({
-          loc: action.loc,
-          record: job,
-          key: `${endpoint ?? ''}:${full.deployment}`,
-          message:
-            `Job '${job.id}' sends all traffic${endpoint ? ` of endpoint '${endpoint}'` : ''} in ${env} to ${target}${from} in one step (${action.via}), with no mirrored or partial traffic step before it in this workflow. ` +
-            `If the new deployment misbehaves, every request hits it at once. ${action.via.includes('--all-traffic') ? 'Create it without `--all-traffic`, then mirror' : 'Mirror'} a share first (\`--mirror-traffic "${example}=10"\`) or shift a small share (\`--traffic "${old}=90 ${example}=10"\`), check it, then move the rest.`,
+    const reports = groupFindings(model, 'no-direct-full-cutover', JOBS_BY_WORKFLOW, '', (_file, jobs, _read, m) => {
+      const out: Report[] = [];
+      for (const job of jobs) {
+        if (!m.isProtectedTier(job) || isRollbackJob(job)) continue;
+        const env = m.env(job)!;
+        let earlier: Array<{ job: JobRecord; action: StepAction }> | undefined;
+        job.actions.forEach((action, i) => {
+          if (action.kind !== 'traffic') return;
+          const full = fullShare(action.traffic);
+          if (!full) return;
+          const targetKnown = !isTemplated(full.deployment);
+          const othersKnown = action.traffic!.shares.some((s) => s !== full && !isTemplated(s.deployment));
+          // `$DEPLOYMENT=100` alone says nothing about what the endpoint served before.
+          if (!targetKnown && !othersKnown) return;
+          earlier ??= earlierSteps(m, job, env);
+          // Earlier jobs first, then the earlier steps of this job: roughly in the order they run.
+          const before = [...earlier, ...job.actions.slice(0, i).map((a) => ({ job, action: a }))];
+          if (before.some((b) => sameEndpoint(b.action, action) && isGradual(b.action))) return;
+          // `az ml online-endpoint create` fails when the endpoint exists: after it, this is the first traffic of a new endpoint.
+          const created = before.findLastIndex((b) => b.action.kind === 'provision' && b.action.via === 'az ml online-endpoint create' && sameEndpoint(b.action, action));
+          if (created >= 0 && !before.slice(created + 1).some((b) => b.action.kind === 'traffic' && sameEndpoint(b.action, action))) return;
+          const endpoint = action.endpointName ?? action.traffic?.endpointName;
+          const target = targetKnown ? `deployment '${full.deployment}'` : `the deployment in '${full.deployment}'`;
+          const others = action.traffic!.shares.filter((s) => s !== full && !isTemplated(s.deployment)).map((s) => s.deployment);
+          const from = others.length ? ` away from ${others.map((o) => `'${o}'`).join(', ')}` : '';
+          const example = targetKnown ? full.deployment : 'green';
+          const old = others[0] ?? '<current>';
+          out.push({
+            loc: action.loc,
+            record: job,
+            key: `${endpoint ?? ''}:${full.deployment}`,
+            message:
+              `Job '${job.id}' sends all traffic${endpoint ? ` of endpoint '${endpoint}'` : ''} in ${env} to ${target}${from} in one step (${action.via}), with no mirrored or partial traffic step before it in this workflow. ` +
+              `If the new deployment misbehaves, every request hits it at once. ${action.via.includes('--all-traffic') ? 'Create it without `--all-traffic`, then mirror' : 'Mirror'} a share first (\`--mirror-traffic "${example}=10"\`) or shift a small share (\`--traffic "${old}=90 ${example}=10"\`), check it, then move the rest.`,
+          });
         });
-      });
-    }
+      }
+      return out;
+    });
+    for (const r of reports) report(r);
   },
 });
 

@@ -1,6 +1,7 @@
 import { defineRule, type Report } from '../../engine/rule.js';
+import { groupFindings } from '../helpers.js';
 import type { JobRecord, StepAction } from '../../model/records.js';
-import type { WorkspaceModel } from '../../model/workspace.js';
+import { defineIndex, JOBS_BY_WORKFLOW, type WorkspaceModel } from '../../model/workspace.js';
 import type { Loc } from '../../yaml/nodes.js';
 
 /** `./deploy/x.yml` and `deploy//x.yml` as `deploy/x.yml`. */
@@ -106,42 +107,61 @@ export const prodAfterLowerEnvironment = defineRule({
     },
   ],
   check({ model, report }) {
-    const pending = new Map<JobRecord, Report>();
-    for (const job of model.jobs) {
-      if (!isModelPromotionJob(job) || model.tier(job) !== 'prod' || isCalledOnly(job) || isRollbackJob(job)) continue;
-      const env = model.env(job)!;
-      const lower = model.previousEnv(env);
-      // An aigate.yaml whose chain starts at this environment declares that nothing comes before it.
-      if (!lower && model.policy.environments.length) continue;
-      // Without a chain below prod (conventions, nothing else found), any dev or test environment will do.
-      const isLower = (e: { name: string; tier: string } | undefined): boolean => !!e && (lower ? e.name === lower : e.tier === 'dev' || e.tier === 'test');
-      const deploysLower = (j: JobRecord): boolean => isLower(model.info(j).env) && (isModelPromotionJob(j) || j.environment?.known === true);
-      const { ancestors, upstream } = earlierJobs(model, job);
-      if (ancestors.some(deploysLower) || upstream.some(deploysLower)) continue;
-      // One job that deploys the lower environment's files and then prod's.
-      const deploysLowerFiles = (a: StepAction): boolean => a.files.some((f) => isLower(model.fileEnv(normalizePath(f))));
-      const lowerFirst = job.actions.findIndex((a) => a.kind === 'deploy' && deploysLowerFiles(a));
-      if (lowerFirst >= 0 && job.actions.slice(lowerFirst + 1).some((a) => (a.kind === 'deploy' || a.kind === 'traffic') && !deploysLowerFiles(a))) continue;
+    const context = model.chain.join('\n');
+    const reports = groupFindings(model, 'prod-after-lower-environment', JOBS_BY_WORKFLOW, context, (_file, jobs, read, m) => {
+      const out: Report[] = [];
+      const pending = new Map<JobRecord, Report>();
+      for (const job of jobs) {
+        if (!isModelPromotionJob(job) || m.tier(job) !== 'prod' || isCalledOnly(job) || isRollbackJob(job)) continue;
+        const env = m.env(job)!;
+        const lower = m.previousEnv(env);
+        // An aigate.yaml whose chain starts at this environment declares that nothing comes before it.
+        if (!lower && m.policy.environments.length) continue;
+        // Without a chain below prod (conventions, nothing else found), any dev or test environment will do.
+        const isLower = (e: { name: string; tier: string } | undefined): boolean => !!e && (lower ? e.name === lower : e.tier === 'dev' || e.tier === 'test');
+        const deploysLower = (j: JobRecord): boolean => isLower(m.info(j).env) && (isModelPromotionJob(j) || j.environment?.known === true);
+        const { ancestors, upstream } = earlierJobs(m, job);
+        if (ancestors.some(deploysLower) || upstream.some(deploysLower)) continue;
+        // One job that deploys the lower environment's files and then prod's.
+        const deploysLowerFiles = (a: StepAction): boolean => a.files.some((f) => isLower(m.fileEnv(normalizePath(f))));
+        const lowerFirst = job.actions.findIndex((a) => a.kind === 'deploy' && deploysLowerFiles(a));
+        if (lowerFirst >= 0 && job.actions.slice(lowerFirst + 1).some((a) => (a.kind === 'deploy' || a.kind === 'traffic') && !deploysLowerFiles(a))) continue;
 
-      const what = promotionActions(job)[0]!;
-      const when = triggerText(job);
-      const elsewhere = model.jobs.filter((j) => j !== job && deploysLower(j) && !isCalledOnly(j));
-      const relatedLocs: Array<{ loc: Loc; message: string }> = elsewhere.slice(0, 3).map((j) => ({ loc: j.idLoc, message: `${model.env(j)} is deployed here, by ${where(j)}` }));
-      let message: string;
-      if (lower && elsewhere.length) {
-        const first = elsewhere[0]!;
-        const sameWorkflow = first.workflowFile === job.workflowFile;
-        const how = sameWorkflow
-          ? `add '${first.id}' to the \`needs:\` of '${job.id}'`
-          : `trigger this workflow with \`workflow_run\` on "${first.workflowName ?? first.workflowFile}", or move both jobs into one workflow joined by \`needs:\``;
-        message = `Job '${job.id}' promotes to ${env} (${what.via}) without waiting for a deployment to ${lower}, the environment before ${env}: ${where(first)} deploys ${lower}, but ${sameWorkflow ? 'it is not in the `needs:` of this job' : 'this workflow is not triggered by it'}. So what reaches ${env} may never have run in ${lower}; ${how}.`;
-      } else if (lower) {
-        message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ''}, and no job deploys to ${lower}, the environment before ${env}, ahead of it. Deploy to ${lower} first: a ${lower} job in the \`needs:\` of '${job.id}', or a ${lower} workflow that triggers this one through \`workflow_run\`.`;
-      } else {
-        message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ''}, and nothing deploys to a lower environment (test or staging) before it, so changes go straight to ${env}. Deploy to a test or staging environment first, in a job that '${job.id}' needs or a workflow that triggers this one through \`workflow_run\`, or declare the chain of environments in aigate.yaml.`;
+        const what = promotionActions(job)[0]!;
+        const when = triggerText(job);
+        const elsewhere = read(LOWER_DEPLOYERS, lower ? `env:${lower}` : 'tier:dev-test').filter((j) => j !== job);
+        const relatedLocs: Array<{ loc: Loc; message: string }> = elsewhere.slice(0, 3).map((j) => ({ loc: j.idLoc, message: `${m.env(j)} is deployed here, by ${where(j)}` }));
+        let message: string;
+        if (lower && elsewhere.length) {
+          const first = elsewhere[0]!;
+          const sameWorkflow = first.workflowFile === job.workflowFile;
+          const how = sameWorkflow
+            ? `add '${first.id}' to the \`needs:\` of '${job.id}'`
+            : `trigger this workflow with \`workflow_run\` on "${first.workflowName ?? first.workflowFile}", or move both jobs into one workflow joined by \`needs:\``;
+          message = `Job '${job.id}' promotes to ${env} (${what.via}) without waiting for a deployment to ${lower}, the environment before ${env}: ${where(first)} deploys ${lower}, but ${sameWorkflow ? 'it is not in the `needs:` of this job' : 'this workflow is not triggered by it'}. So what reaches ${env} may never have run in ${lower}; ${how}.`;
+        } else if (lower) {
+          message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ''}, and no job deploys to ${lower}, the environment before ${env}, ahead of it. Deploy to ${lower} first: a ${lower} job in the \`needs:\` of '${job.id}', or a ${lower} workflow that triggers this one through \`workflow_run\`.`;
+        } else {
+          message = `Job '${job.id}' promotes to ${env} (${what.via})${when ? ` ${when}` : ''}, and nothing deploys to a lower environment (test or staging) before it, so changes go straight to ${env}. Deploy to a test or staging environment first, in a job that '${job.id}' needs or a workflow that triggers this one through \`workflow_run\`, or declare the chain of environments in aigate.yaml.`;
+        }
+        pending.set(job, { loc: job.idLoc, record: job, message, related: relatedLocs });
       }
-      pending.set(job, { loc: job.idLoc, record: job, message, related: relatedLocs });
-    }
-    reportFirstOfChains(model, pending, report);
+      reportFirstOfChains(m, pending, (r) => out.push(r));
+      return out;
+    });
+    for (const r of reports) report(r);
   },
+});
+
+/** Jobs that deploy an environment (a model promotion, or a job with a known `environment:`) and do not only run when called: by environment, and all of dev and test together. */
+const LOWER_DEPLOYERS = defineIndex<JobRecord>('jobs that deploy an environment', ['job'], (model, j) => {
+  if (j.type !== 'job' || isCalledOnly(j) || !(isModelPromotionJob(j) || j.environment?.known === true)) return [];
+  const env = model.info(j).env;
+  if (!env) return [];
+  return env.tier === 'dev' || env.tier === 'test'
+    ? [
+        [`env:${env.name}`, j],
+        ['tier:dev-test', j],
+      ]
+    : [[`env:${env.name}`, j]];
 });

@@ -1,6 +1,6 @@
-import { defineRule } from '../../engine/rule.js';
+import { defineRule, type Report } from '../../engine/rule.js';
 import { listWords } from '../environments/logical.js';
-import { endpointSharing, foreignWorkloads, primaryUse, relatedUses } from './usage.js';
+import { foreignWorkloads, primaryUse, relatedUses, sharingFindings } from './usage.js';
 
 export const endpointSingleWorkload = defineRule({
   id: 'sharing/endpoint-single-workload',
@@ -22,15 +22,16 @@ export const endpointSingleWorkload = defineRule({
     },
   ],
   check({ model, report }) {
-    for (const s of endpointSharing(model)) {
-      if (s.workloads.length < 2) continue;
+    const reports = sharingFindings(model, 'endpoint-single-workload', (s) => {
+      const out: Report[] = [];
+      if (s.workloads.length < 2) return out;
       for (const w of foreignWorkloads(s)) {
         const use = primaryUse(s, w);
         if (!use) continue;
         const belongs = s.owner && s.owner !== w ? `, which belongs to workload '${s.owner}'` : '';
         const others = s.workloads.filter((o) => o !== w && !(belongs && o === s.owner)).map((o) => `'${o}'`);
         const sharers = others.length ? `, ${belongs ? 'as' : 'and so'} ${others.length > 1 ? 'do workloads' : 'does workload'} ${listWords(others)}` : '';
-        report({
+        out.push({
           loc: use.loc,
           record: use.record,
           key: `${s.name.toLowerCase()}:${w}`,
@@ -38,6 +39,8 @@ export const endpointSingleWorkload = defineRule({
           message: `Workload '${w}' uses endpoint '${s.name}'${belongs}${sharers}. Workloads that share an endpoint share its keys, network rules, capacity and outages, and one team's change reaches the other. Give '${w}' its own endpoint (for example '${s.name}-${w}'); if these are applications of one workload with the same governance and model needs, declare them as one workload in aigate.yaml.`,
         });
       }
-    }
+      return out;
+    });
+    for (const r of reports) report(r);
   },
 });

@@ -1,7 +1,7 @@
-import { defineRule } from '../../engine/rule.js';
+import { defineRule, type Report } from '../../engine/rule.js';
 import type { WorkloadPolicy } from '../../policy/types.js';
 import type { Loc } from '../../yaml/nodes.js';
-import { endpointSharing, foreignWorkloads, primaryUse, relatedUses, workloadKeyLoc, workloadPolicy } from './usage.js';
+import { foreignWorkloads, primaryUse, relatedUses, sharingFindings, workloadKeyLoc, workloadPolicy } from './usage.js';
 
 /** How two workloads' declared needs differ; empty when they agree or either is undeclared. */
 function differences(a: WorkloadPolicy, b: WorkloadPolicy): Array<{ key: 'content_filter' | 'models'; text: string }> {
@@ -37,8 +37,9 @@ export const sharedEndpointGovernance = defineRule({
     },
   ],
   check({ model, report }) {
-    for (const s of endpointSharing(model)) {
-      if (s.workloads.length < 2) continue;
+    const reports = sharingFindings(model, 'shared-endpoint-governance', (s) => {
+      const out: Report[] = [];
+      if (s.workloads.length < 2) return out;
       const ownerPolicy = s.owner && s.workloads.includes(s.owner) ? workloadPolicy(model, s.owner) : undefined;
       for (const w of foreignWorkloads(s)) {
         const mine = workloadPolicy(model, w);
@@ -61,7 +62,7 @@ export const sharedEndpointGovernance = defineRule({
         related.push(...relatedUses(s, w));
         const others = diffs.map(({ other }) => `'${other.name}'`).join(', ');
         const what = diffs.flatMap(({ diffs: ds }) => ds.map((d) => d.text)).join('; ');
-        report({
+        out.push({
           loc: use.loc,
           record: use.record,
           key: `${s.name.toLowerCase()}:${w}`,
@@ -69,6 +70,8 @@ export const sharedEndpointGovernance = defineRule({
           message: `Workload '${w}' deploys into endpoint '${s.name}', which it shares with ${others}, and aigate.yaml declares different needs for them: ${what}. What an endpoint enforces and serves applies to every workload on it, so one workload would run under the other's content filtering or models. Give '${w}' its own endpoint (for example '${s.name}-${w}').`,
         });
       }
-    }
+      return out;
+    });
+    for (const r of reports) report(r);
   },
 });

@@ -1,8 +1,8 @@
-import { defineRule } from '../../engine/rule.js';
+import { defineRule, type Report } from '../../engine/rule.js';
 import type { DeploymentRecord } from '../../model/records.js';
 import { deploymentLabel } from '../helpers.js';
-import { listWords, readField, recordNode } from '../environments/logical.js';
-import { endpointSharing } from './usage.js';
+import { listWords, recordField } from '../environments/logical.js';
+import { sharingFindings } from './usage.js';
 
 /** Tags that name the application a deployment serves, within a workload. */
 const APP_TAGS = ['app', 'application', 'app_name', 'application_name'];
@@ -27,25 +27,28 @@ export const sharedEndpointLimits = defineRule({
     },
   ],
   check({ model, report }) {
-    for (const s of endpointSharing(model)) {
+    const reports = sharingFindings(model, 'shared-endpoint-limits', (s) => {
+      const out: Report[] = [];
+      if (s.workloads.length < 2 && s.deploys.length < 2) return out;
       const deployments = s.deploys.filter((u) => u.kind === 'deployment').map((u) => u.record as DeploymentRecord);
       const apps = [...new Set(deployments.map(appOf).filter((a): a is string => !!a))];
       let sharedBy: string;
       if (s.workloads.length >= 2) sharedBy = `workloads ${listWords(s.workloads.map((w) => `'${w}'`))}`;
       else if (apps.length >= 2) sharedBy = `applications ${listWords(apps.map((a) => `'${a}'`))}`;
-      else continue;
+      else return out;
       for (const d of deployments) {
         if (d.kind === 'batch') continue;
-        const root = recordNode(model, d);
-        if (readField(root, 'request_settings', 'max_concurrent_requests_per_instance').state !== 'absent') continue;
-        const rs = root?.get('request_settings');
-        report({
-          loc: rs?.exists ? rs.pairLoc : d.nameLoc,
+        if (recordField(model, d, 'request_settings', 'max_concurrent_requests_per_instance').state !== 'absent') continue;
+        const rs = recordField(model, d, 'request_settings');
+        out.push({
+          loc: rs.state !== 'absent' ? rs.pairLoc : d.nameLoc,
           record: d,
           related: s.declarations.map((e) => ({ loc: e.loc, message: `endpoint '${s.name}' is declared here` })),
           message: `Endpoint '${s.name}' is shared by ${sharedBy}, and ${deploymentLabel(d)} does not set request_settings.max_concurrent_requests_per_instance. Without a per-instance cap, one consumer's burst queues or throttles the others and all of them hit the same quota. Set max_concurrent_requests_per_instance (and request_timeout_ms) to what one instance of this model can serve, and size instance_count for the combined load.`,
         });
       }
-    }
+      return out;
+    });
+    for (const r of reports) report(r);
   },
 });

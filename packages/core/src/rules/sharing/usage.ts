@@ -2,8 +2,9 @@ import type { WorkspaceModel } from '../../model/workspace.js';
 import type { WorkloadPolicy } from '../../policy/types.js';
 import { anyGlob } from '../../util/glob.js';
 import type { Loc } from '../../yaml/nodes.js';
-import { groupBy } from '../helpers.js';
-import { endpointUses, nodeAt, useLabel, type EndpointUse } from '../environments/logical.js';
+import type { Report } from '../../engine/rule.js';
+import { groupFindings, groupMemo } from '../helpers.js';
+import { ENDPOINT_USES, nodeAt, overridesVersion, physicalUses, useLabel, usesInOrder, type EndpointUse } from '../environments/logical.js';
 
 /** Who uses one endpoint (by name): the files that declare it and the deployments and workflow commands that deploy into it. */
 export interface EndpointSharing {
@@ -18,32 +19,28 @@ export interface EndpointSharing {
 
 const USE_ORDER: Record<EndpointUse['kind'], number> = { deployment: 0, action: 1, endpoint: 2 };
 
-/** Every endpoint name with its users, in file order. */
-const sharingCache = new WeakMap<WorkspaceModel, EndpointSharing[]>();
-
-/** Endpoints and the workloads that use them (computed once per model). */
-export function endpointSharing(model: WorkspaceModel): EndpointSharing[] {
-  let cached = sharingCache.get(model);
-  if (!cached) {
-    cached = computeEndpointSharing(model);
-    sharingCache.set(model, cached);
-  }
-  return cached;
+/**
+ * The findings of a rule about endpoints and who uses them, one endpoint name at a time (each computed
+ * again only when the endpoint's users change).
+ */
+export function sharingFindings(model: WorkspaceModel, slot: string, compute: (s: EndpointSharing) => Report[]): Report[] {
+  const context = String(overridesVersion(model));
+  return groupFindings(model, slot, ENDPOINT_USES, context, (key, all) => {
+    const s = groupMemo(model, 'sharing/usage', key, all, context, () => computeSharing(model, all));
+    return s ? compute(s) : [];
+  });
 }
 
-function computeEndpointSharing(model: WorkspaceModel): EndpointSharing[] {
-  const uses = endpointUses(model, { physical: true }).filter((u) => u.kind !== 'action' || u.action?.kind === 'deploy');
-  const out: EndpointSharing[] = [];
-  for (const group of groupBy(uses, (u) => u.name.toLowerCase()).values()) {
-    const name = group[0]!.name;
-    const declarations = group.filter((u) => u.kind === 'endpoint');
-    const deploys = group.filter((u) => u.kind !== 'endpoint');
-    const workloads = [...new Set(group.map((u) => u.workload).filter((w): w is string => !!w))];
-    const declaring = [...new Set(declarations.map((u) => u.workload).filter((w): w is string => !!w))];
-    const owner = declaring.length === 1 ? declaring[0] : declaring.length ? undefined : model.policy.workloads.find((w) => w.endpoints.length && anyGlob(w.endpoints, name))?.name;
-    out.push({ name, declarations, deploys, workloads, owner });
-  }
-  return out;
+function computeSharing(model: WorkspaceModel, all: readonly EndpointUse[]): EndpointSharing | undefined {
+  const group = physicalUses(model, usesInOrder(all)).filter((u) => u.kind !== 'action' || u.action?.kind === 'deploy');
+  if (!group.length) return undefined;
+  const name = group[0]!.name;
+  const declarations = group.filter((u) => u.kind === 'endpoint');
+  const deploys = group.filter((u) => u.kind !== 'endpoint');
+  const workloads = [...new Set(group.map((u) => u.workload).filter((w): w is string => !!w))];
+  const declaring = [...new Set(declarations.map((u) => u.workload).filter((w): w is string => !!w))];
+  const owner = declaring.length === 1 ? declaring[0] : declaring.length ? undefined : model.policy.workloads.find((w) => w.endpoints.length && anyGlob(w.endpoints, name))?.name;
+  return { name, declarations, deploys, workloads, owner };
 }
 
 /** The workloads a finding is about: all but the owner (all when the owner is unknown or not a user). */

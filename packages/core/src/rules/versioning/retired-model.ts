@@ -40,8 +40,10 @@ export const retiredModel = defineRule({
   guidance: [
     { seed: '000_a682b06f95e9be02.txt', heading: 'Manage AI models', quote: 'Track retirement for pretrained models to prevent performance issues as vendor support ends.' },
   ],
-  check({ model, report, now }) {
-    const today = (now ?? new Date()).getTime();
+  check(ctx) {
+    const { model, report } = ctx;
+    // Read "today" only when a deployment runs a model of the catalog: findings of the others do not depend on it.
+    let today: number | undefined;
     for (const d of model.deployments) {
       const ref = d.model;
       if (!ref) continue;
@@ -49,6 +51,7 @@ export const retiredModel = defineRule({
       if (!info) continue;
       const at = dayOf(info.retirementDate);
       if (at === undefined) continue;
+      today ??= (ctx.now ?? new Date()).getTime();
       const days = Math.ceil((at - today) / DAY_MS);
       const retired = info.lifecycle === 'Retired' || days <= 0;
       let severity: Severity;
