@@ -12311,7 +12311,7 @@ var require_ignore = __commonJS({
 
 // packages/action/src/commands/check.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { existsSync as existsSync2, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync as existsSync2, mkdirSync, statSync as statSync2, writeFileSync } from "node:fs";
 import * as nodePath4 from "node:path";
 
 // packages/core/src/findings.ts
@@ -18354,7 +18354,8 @@ var import_yaml6 = __toESM(require_dist(), 1);
 
 // packages/core/src/node/collect.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { promises as fs } from "node:fs";
+import * as fs from "node:fs";
+import { performance } from "node:perf_hooks";
 import * as nodePath from "node:path";
 var DEFAULT_MAX_FILE_SIZE = 1024 * 1024, ALWAYS_SKIPPED = /* @__PURE__ */ new Set([".git", "node_modules"]), decoder = new TextDecoder("utf-8", { fatal: !0 });
 function ignored(layers, rel, isDir) {
@@ -18374,37 +18375,45 @@ function decodeText(buf) {
     return { problem: "is not valid UTF-8 text; save it as UTF-8" };
   }
 }
+var SLICE_MS = 8;
 async function collectWorkspace(rootDir, options = {}) {
-  let root = nodePath.resolve(rootDir), realRoot = await fs.realpath(root), maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, exts = options.extensions ?? [".yml", ".yaml"], out = { root, texts: /* @__PURE__ */ new Map(), problems: [], notes: [] }, extra = options.ignore?.length ? [{ base: "", ig: (0, import_ignore.default)().add([...options.ignore]) }] : [], readIgnore = async (dirAbs, relDir) => {
+  let root = nodePath.resolve(rootDir), realRoot = fs.realpathSync(root), maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, exts = options.extensions ?? [".yml", ".yaml"], out = { root, texts: /* @__PURE__ */ new Map(), problems: [], notes: [] }, extra = options.ignore?.length ? [{ base: "", ig: (0, import_ignore.default)().add([...options.ignore]) }] : [], sliceStart = performance.now(), breathe = async () => {
+    performance.now() - sliceStart < SLICE_MS || (await new Promise((resolve5) => setImmediate(resolve5)), sliceStart = performance.now());
+  }, unreadable = (rel, err) => {
+    let code3 = err.code ?? err.message ?? "error";
+    out.problems.push({ file: rel, ruleId: "aigate/unreadable-file", message: `${rel} could not be read (${code3}) and was not checked.` });
+  }, readOne = (abs, rel) => {
+    let buf, fd;
     try {
-      let text = await fs.readFile(nodePath.join(dirAbs, ".gitignore"), "utf8");
-      return { base: relDir, ig: (0, import_ignore.default)().add(text) };
-    } catch {
-      return;
-    }
-  }, readOne = async (abs, rel, size, out2) => {
-    if (size > maxSize) {
-      out2.problems.push({ file: rel, ruleId: "aigate/unreadable-file", message: `${rel} is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit, and was not checked (raise --max-file-size to check it).` });
-      return;
-    }
-    let buf;
-    try {
-      buf = await fs.readFile(abs);
+      fd = fs.openSync(abs, "r");
+      let size = fs.fstatSync(fd).size;
+      if (size > maxSize) {
+        out.problems.push({ file: rel, ruleId: "aigate/unreadable-file", message: `${rel} is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit, and was not checked (raise --max-file-size to check it).` });
+        return;
+      }
+      buf = fs.readFileSync(fd);
     } catch (err) {
-      out2.problems.push({ file: rel, ruleId: "aigate/unreadable-file", message: `${rel} could not be read (${err.code ?? err.message}) and was not checked.` });
+      unreadable(rel, err);
       return;
+    } finally {
+      fd !== void 0 && fs.closeSync(fd);
     }
     let decoded = decodeText(buf);
-    "problem" in decoded ? out2.problems.push({ file: rel, ruleId: "aigate/unreadable-file", message: `${rel} ${decoded.problem}, and was not checked.` }) : out2.texts.set(rel, decoded.text);
+    "problem" in decoded ? out.problems.push({ file: rel, ruleId: "aigate/unreadable-file", message: `${rel} ${decoded.problem}, and was not checked.` }) : out.texts.set(rel, decoded.text);
   }, walk = async (dirAbs, relDir, layers) => {
     let entries;
     try {
-      entries = await fs.readdir(dirAbs, { withFileTypes: !0 });
+      entries = fs.readdirSync(dirAbs, { withFileTypes: !0 });
     } catch (err) {
       out.notes.push(`${relDir || "."}: folder could not be read (${err.code ?? "error"}); skipped`);
       return;
     }
-    let own = await readIgnore(dirAbs, relDir), active = own ? [...layers, own] : layers;
+    let active = layers;
+    if (entries.some((e) => e.name === ".gitignore"))
+      try {
+        active = [...layers, { base: relDir, ig: (0, import_ignore.default)().add(fs.readFileSync(nodePath.join(dirAbs, ".gitignore"), "utf8")) }];
+      } catch {
+      }
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     for (let e of entries) {
       if (ALWAYS_SKIPPED.has(e.name)) continue;
@@ -18412,13 +18421,13 @@ async function collectWorkspace(rootDir, options = {}) {
       if (e.isSymbolicLink()) {
         let target;
         try {
-          target = await fs.realpath(abs);
+          target = fs.realpathSync(abs);
         } catch {
           out.notes.push(`${rel}: broken symbolic link; skipped`);
           continue;
         }
         if (!(target === realRoot || target.startsWith(realRoot + nodePath.sep))) {
-          (exts.some((x) => e.name.endsWith(x)) || await fs.stat(target).then((s) => s.isDirectory(), () => !1)) && out.notes.push(`${rel}: symbolic link to a path outside the checked folder; not followed`);
+          (exts.some((x) => e.name.endsWith(x)) || isDirectory(target)) && out.notes.push(`${rel}: symbolic link to a path outside the checked folder; not followed`);
           continue;
         }
         continue;
@@ -18428,33 +18437,17 @@ async function collectWorkspace(rootDir, options = {}) {
         await walk(abs, rel, active);
         continue;
       }
-      !e.isFile() || !exts.some((x) => e.name.toLowerCase().endsWith(x)) || ignored(active, rel, !1) || ignored(extra, rel, !1) || pending.push({ abs, rel });
-    }
-  }, pending = [];
-  await walk(root, "", []);
-  let stage = /* @__PURE__ */ new Map(), next = 0, worker = async () => {
-    for (; next < pending.length; ) {
-      let { abs, rel } = pending[next++], local = { root, texts: /* @__PURE__ */ new Map(), problems: [], notes: [] };
-      stage.set(rel, local);
-      let size = 0;
-      try {
-        size = (await fs.stat(abs)).size;
-      } catch (err) {
-        local.problems.push({ file: rel, ruleId: "aigate/unreadable-file", message: `${rel} could not be read (${err.code ?? "error"}) and was not checked.` });
-        continue;
-      }
-      await readOne(abs, rel, size, local);
+      !e.isFile() || !exts.some((x) => e.name.toLowerCase().endsWith(x)) || ignored(active, rel, !1) || ignored(extra, rel, !1) || (readOne(abs, rel), await breathe());
     }
   };
-  await Promise.all(Array.from({ length: Math.min(32, pending.length) }, worker));
-  for (let { rel } of pending) {
-    let local = stage.get(rel);
-    if (local) {
-      for (let [k, v] of local.texts) out.texts.set(k, v);
-      out.problems.push(...local.problems);
-    }
+  return await walk(root, "", []), out;
+}
+function isDirectory(path) {
+  try {
+    return fs.statSync(path).isDirectory();
+  } catch {
+    return !1;
   }
-  return out;
 }
 
 // packages/core/src/node/check-directory.ts
@@ -19265,7 +19258,7 @@ var GitHubClient = class {
 };
 
 // packages/action/src/runner/context.ts
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 function isObject(v) {
   return typeof v == "object" && v !== null && !Array.isArray(v);
 }
@@ -19296,7 +19289,7 @@ function readContext(env, cwd) {
   if (path) {
     let payload;
     try {
-      payload = JSON.parse(readFileSync(path, "utf8"));
+      payload = JSON.parse(readFileSync2(path, "utf8"));
     } catch (err) {
       return ctx.eventProblem = `the event payload ${path} could not be read (${err.message})`, ctx;
     }
@@ -19403,7 +19396,7 @@ function missingPolicyFinding(prefix) {
 async function runCheckCommand(rt) {
   let inputs = readInputs(rt), ctx = readContext(rt.env, rt.cwd), workspace = nodePath4.resolve(rt.cwd, ctx.workspace), root = nodePath4.resolve(workspace, inputs.path), prefix = toPosix(nodePath4.relative(workspace, root));
   if (prefix === ".." || prefix.startsWith("../") || nodePath4.isAbsolute(prefix)) throw new InputError(`input 'path' (${inputs.path}) is outside the workspace ${workspace}`);
-  if (!existsSync2(root) || !statSync(root).isDirectory()) throw new InputError(`input 'path' (${inputs.path}) is not a folder in the workspace ${workspace}`);
+  if (!existsSync2(root) || !statSync2(root).isDirectory()) throw new InputError(`input 'path' (${inputs.path}) is not a folder in the workspace ${workspace}`);
   let result2 = await checkDirectory(root), findings = result2.findings.map((f) => toRepoPaths(f, prefix)), suppressed = result2.suppressed.map((f) => toRepoPaths(f, prefix)), policyFile = result2.policy.policy.file ?? (prefix ? `${prefix}/aigate.yaml` : "aigate.yaml");
   inputs.requirePolicy && result2.policy.policy.fromConventions && !result2.policy.problems.length && findings.push(missingPolicyFinding(prefix));
   let notices = [];
@@ -19420,7 +19413,7 @@ async function runCheckCommand(rt) {
     let hit = existsCache.get(repoPath);
     if (hit === void 0) {
       let abs = nodePath4.resolve(workspace, repoPath);
-      hit = !toPosix(nodePath4.relative(workspace, abs)).startsWith("..") && existsSync2(abs) && statSync(abs).isFile(), existsCache.set(repoPath, hit);
+      hit = !toPosix(nodePath4.relative(workspace, abs)).startsWith("..") && existsSync2(abs) && statSync2(abs).isFile(), existsCache.set(repoPath, hit);
     }
     return hit;
   }, sarifPath = nodePath4.resolve(workspace, inputs.sarifFile), sarif = formatReport("sarif", { findings, suppressed, notes: result2.notes, rules: ALL_RULES, root: workspace, filesChecked: result2.filesChecked, color: !1, toolVersion: VERSION }), sarifWritten = !0;
@@ -19466,7 +19459,7 @@ async function runCheckCommand(rt) {
 
 // packages/action/src/commands/gate.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
-import { existsSync as existsSync3, realpathSync, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
 import * as nodePath5 from "node:path";
 
 // packages/action/src/gate/github.ts
@@ -19600,7 +19593,7 @@ function toChangedFile(raw) {
 }
 
 // packages/action/src/gate/event.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 var GATE_EVENTS = {
   pull_request: ["opened", "synchronize", "reopened"],
   pull_request_review: ["submitted", "dismissed"],
@@ -19617,7 +19610,7 @@ function readGateEvent(env) {
   if (!path) throw new GateEventError("GITHUB_EVENT_PATH is not set, so the gate cannot tell which pull request to judge");
   let payload;
   try {
-    payload = JSON.parse(readFileSync2(path, "utf8"));
+    payload = JSON.parse(readFileSync3(path, "utf8"));
   } catch (err) {
     throw new GateEventError(`the event payload ${path} could not be read (${err.message})`);
   }
@@ -19744,10 +19737,10 @@ async function runGateCommand(rt) {
   let pull = event.pullRequest;
   expectedAction(event) || rt.log(plainLine(`aigate: judging pull request #${pull.number} on a '${event.name}' event${event.action ? ` (${event.action})` : ""}; the gate is meant for the activity types listed in its documentation, but a verdict from live data is right whatever started it.`));
   let top, topProblem, prefix = "";
-  if (!existsSync3(root) || !statSync2(root).isDirectory()) topProblem = `input 'path' (${inputs.path}) is not a folder in the workspace: check the repository out first (actions/checkout with fetch-depth: 0)`;
+  if (!existsSync3(root) || !statSync3(root).isDirectory()) topProblem = `input 'path' (${inputs.path}) is not a folder in the workspace: check the repository out first (actions/checkout with fetch-depth: 0)`;
   else
     try {
-      top = await gitTopLevel(root), prefix = nodePath5.relative(realpathSync(top), realpathSync(root)).split(nodePath5.sep).join("/"), prefix.startsWith("..") && (topProblem = `input 'path' (${inputs.path}) is outside the git clone of the workspace`);
+      top = await gitTopLevel(root), prefix = nodePath5.relative(realpathSync2(top), realpathSync2(root)).split(nodePath5.sep).join("/"), prefix.startsWith("..") && (topProblem = `input 'path' (${inputs.path}) is outside the git clone of the workspace`);
     } catch {
       topProblem = "the workspace is not a git clone: check the repository out with actions/checkout and fetch-depth: 0 before this step; the gate reads the files of the base and head commits with git";
     }

@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import * as nodePath from 'node:path';
 import ignoreFactory from 'ignore';
 import type { FileProblem } from '../engine/run.js';
@@ -52,40 +53,55 @@ export function decodeText(buf: Uint8Array): { text: string } | { problem: strin
   }
 }
 
+/** How long the reading runs before it lets other work (an editor's requests) in. */
+const SLICE_MS = 8;
+
 /**
  * Read the files aigate checks below a root: YAML files, skipping `.git`, `node_modules`,
  * git-ignored files and the policy's `ignore` globs. Never throws for a single bad file:
  * unreadable, binary, non-UTF-8 and oversized files come back as problems, links leaving the
  * root as notes.
+ *
+ * Files are read with synchronous calls, several times faster than the promise API for many small
+ * files (one call each instead of four trips through the thread pool), in slices of a few
+ * milliseconds with the event loop let in between, so a server reading a workspace stays responsive.
  */
 export async function collectWorkspace(rootDir: string, options: CollectOptions = {}): Promise<CollectedWorkspace> {
   const root = nodePath.resolve(rootDir);
-  const realRoot = await fs.realpath(root);
+  const realRoot = fs.realpathSync(root);
   const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const exts = options.extensions ?? ['.yml', '.yaml'];
   const out: CollectedWorkspace = { root, texts: new Map(), problems: [], notes: [] };
   const extra: IgnoreLayer[] = options.ignore?.length ? [{ base: '', ig: ignoreFactory().add([...options.ignore]) }] : [];
 
-  const readIgnore = async (dirAbs: string, relDir: string): Promise<IgnoreLayer | undefined> => {
-    try {
-      const text = await fs.readFile(nodePath.join(dirAbs, '.gitignore'), 'utf8');
-      return { base: relDir, ig: ignoreFactory().add(text) };
-    } catch {
-      return undefined;
-    }
+  let sliceStart = performance.now();
+  const breathe = async (): Promise<void> => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
   };
 
-  const readOne = async (abs: string, rel: string, size: number, out: CollectedWorkspace): Promise<void> => {
-    if (size > maxSize) {
-      out.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit, and was not checked (raise --max-file-size to check it).` });
-      return;
-    }
+  const unreadable = (rel: string, err: unknown): void => {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message ?? 'error';
+    out.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} could not be read (${code}) and was not checked.` });
+  };
+
+  const readOne = (abs: string, rel: string): void => {
     let buf: Buffer;
+    let fd: number | undefined;
     try {
-      buf = await fs.readFile(abs);
+      fd = fs.openSync(abs, 'r');
+      const size = fs.fstatSync(fd).size;
+      if (size > maxSize) {
+        out.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} is ${Math.round(size / 1024)} KiB, over the ${Math.round(maxSize / 1024)} KiB limit, and was not checked (raise --max-file-size to check it).` });
+        return;
+      }
+      buf = fs.readFileSync(fd);
     } catch (err) {
-      out.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} could not be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) and was not checked.` });
+      unreadable(rel, err);
       return;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
     const decoded = decodeText(buf);
     if ('problem' in decoded) out.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} ${decoded.problem}, and was not checked.` });
@@ -93,15 +109,21 @@ export async function collectWorkspace(rootDir: string, options: CollectOptions 
   };
 
   const walk = async (dirAbs: string, relDir: string, layers: IgnoreLayer[]): Promise<void> => {
-    let entries;
+    let entries: fs.Dirent[];
     try {
-      entries = await fs.readdir(dirAbs, { withFileTypes: true });
+      entries = fs.readdirSync(dirAbs, { withFileTypes: true });
     } catch (err) {
       out.notes.push(`${relDir || '.'}: folder could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
       return;
     }
-    const own = await readIgnore(dirAbs, relDir);
-    const active = own ? [...layers, own] : layers;
+    let active = layers;
+    if (entries.some((e) => e.name === '.gitignore')) {
+      try {
+        active = [...layers, { base: relDir, ig: ignoreFactory().add(fs.readFileSync(nodePath.join(dirAbs, '.gitignore'), 'utf8')) }];
+      } catch {
+        // an unreadable .gitignore ignores nothing
+      }
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       if (ALWAYS_SKIPPED.has(e.name)) continue;
@@ -110,14 +132,14 @@ export async function collectWorkspace(rootDir: string, options: CollectOptions 
       if (e.isSymbolicLink()) {
         let target: string;
         try {
-          target = await fs.realpath(abs);
+          target = fs.realpathSync(abs);
         } catch {
           out.notes.push(`${rel}: broken symbolic link; skipped`);
           continue;
         }
         const inside = target === realRoot || target.startsWith(realRoot + nodePath.sep);
         if (!inside) {
-          if (exts.some((x) => e.name.endsWith(x)) || (await fs.stat(target).then((s) => s.isDirectory(), () => false))) out.notes.push(`${rel}: symbolic link to a path outside the checked folder; not followed`);
+          if (exts.some((x) => e.name.endsWith(x)) || isDirectory(target)) out.notes.push(`${rel}: symbolic link to a path outside the checked folder; not followed`);
           continue;
         }
         // Links inside the root point at files that are checked at their own path.
@@ -130,36 +152,19 @@ export async function collectWorkspace(rootDir: string, options: CollectOptions 
       }
       if (!e.isFile() || !exts.some((x) => e.name.toLowerCase().endsWith(x))) continue;
       if (ignored(active, rel, false) || ignored(extra, rel, false)) continue;
-      pending.push({ abs, rel });
+      readOne(abs, rel);
+      await breathe();
     }
   };
 
-  const pending: Array<{ abs: string; rel: string }> = [];
   await walk(root, '', []);
-  // Read in parallel, a bounded number at a time; results keep the walk's (sorted) order.
-  const stage = new Map<string, CollectedWorkspace>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < pending.length) {
-      const { abs, rel } = pending[next++]!;
-      const local: CollectedWorkspace = { root, texts: new Map(), problems: [], notes: [] };
-      stage.set(rel, local);
-      let size = 0;
-      try {
-        size = (await fs.stat(abs)).size;
-      } catch (err) {
-        local.problems.push({ file: rel, ruleId: 'aigate/unreadable-file', message: `${rel} could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}) and was not checked.` });
-        continue;
-      }
-      await readOne(abs, rel, size, local);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(32, pending.length) }, worker));
-  for (const { rel } of pending) {
-    const local = stage.get(rel);
-    if (!local) continue;
-    for (const [k, v] of local.texts) out.texts.set(k, v);
-    out.problems.push(...local.problems);
-  }
   return out;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return fs.statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
