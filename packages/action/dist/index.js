@@ -13128,8 +13128,8 @@ var AML_HINT = /^\s*(\$schema\s*:.*azureml|endpoint_name\s*:|auth_mode\s*:|repli
 function isPolicyPath(path) {
   return POLICY_FILE_NAMES.includes(path);
 }
-function looksRelevant(path, text) {
-  if (isWorkflowPath(path) || isPolicyPath(path)) return !0;
+function looksRelevant(path, text, policy = isPolicyPath(path)) {
+  if (policy || isWorkflowPath(path)) return !0;
   if (!AML_HINT.test(text)) return !1;
   let schema = SCHEMA_LINE.exec(text)?.[1];
   return schema === void 0 || kindFromSchema(schema) !== "other";
@@ -13140,9 +13140,9 @@ function parseTemplate(source) {
   let filled = new SourceFile(source.path, source.text.replace(/\{\{/g, "<<").replace(/\}\}/g, ">>")), parsed = parseYaml(filled);
   return parsed.errors.length ? void 0 : parsed;
 }
-function parseFile(source) {
+function parseFile(source, policy) {
   let parsed = parseYaml(source);
-  return parsed.errors.length && !isPolicyPath(source.path) ? parseTemplate(source) ?? parsed : parsed;
+  return parsed.errors.length && !policy ? parseTemplate(source) ?? parsed : parsed;
 }
 var Analysis = class {
   constructor(source, docs, parses) {
@@ -13161,7 +13161,7 @@ var Analysis = class {
   reloaded;
   get docs() {
     if (!this.parsed) {
-      this.parsed = parseFile(this.source).docs;
+      this.parsed = parseFile(this.source, this.kind === "policy").docs;
       let reloaded = this.reloaded;
       this.reloaded = void 0, reloaded?.();
     }
@@ -13174,11 +13174,11 @@ var Analysis = class {
     this.parses && (this.parsed = void 0, this.reloaded = reloaded);
   }
 };
-function analyzeFile(path, text) {
-  let source = new SourceFile(path, text);
-  if (!looksRelevant(path, text)) return new Analysis(source, [], !1);
-  let parsed = parseFile(source), base = new Analysis(source, parsed.docs, !0), fileSpan = { start: 0, end: text.length };
-  if (isPolicyPath(path) ? (base.kind = "policy", base.recognised = !0) : isWorkflowPath(path) && (base.kind = "workflow", base.recognised = !0), base.parseErrors = parsed.errors, base.kind === "workflow") {
+function analyzeFile(path, text, options = {}) {
+  let policy = options.policy ?? isPolicyPath(path), source = new SourceFile(path, text);
+  if (!looksRelevant(path, text, policy)) return new Analysis(source, [], !1);
+  let parsed = parseFile(source, policy), base = new Analysis(source, parsed.docs, !0), fileSpan = { start: 0, end: text.length };
+  if (policy ? (base.kind = "policy", base.recognised = !0) : isWorkflowPath(path) && (base.kind = "workflow", base.recognised = !0), base.parseErrors = parsed.errors, base.kind === "workflow") {
     let doc = parsed.docs[0];
     doc && !parsed.errors.length && (base.records = extractWorkflow(YNode.root(doc, path, fileSpan), source));
   } else if (base.kind !== "policy") {

@@ -1,7 +1,6 @@
 import {
   findingsInRange,
   hoverAt,
-  isPolicyPath,
   policyCompletions,
   promotionLenses,
   suppressionEdit,
@@ -131,7 +130,7 @@ export function registerFeatures(state: ServerState): void {
   connection.onCompletion((params) =>
     state.safe<CompletionItem[]>('completion', [], async () => {
       const where = state.locate(params.textDocument.uri);
-      if (!where || !isPolicyPath(where.rel)) return [];
+      if (!where || !where.root.isPolicy(where.rel)) return [];
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
       const text = doc.getText();

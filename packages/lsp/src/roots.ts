@@ -5,31 +5,72 @@ import ignoreFactory from 'ignore';
 import { POLICY_FILE_NAMES, policyFromText, WorkspaceIndex } from '@aigate/core';
 import { collectWorkspace, decodeText, DEFAULT_MAX_FILE_SIZE, findRoot } from '@aigate/core/node';
 
+/** The policy as read before the folder: its text, or why it could not be read, and its `ignore:` list. */
+interface PolicyRead {
+  path?: string;
+  text?: string;
+  problem?: string;
+  ignore: string[];
+}
+
 /** A folder aigate checks as one workspace: its own policy, its own index. */
 export class Root {
-  readonly index: WorkspaceIndex;
+  private current: WorkspaceIndex;
   /** Relative paths of the documents open in the editor (their text wins over the disk's). */
   readonly open = new Map<string, string>();
-  /** Resolves when the folder has been read from disk once. */
-  ready: Promise<void> = Promise.resolve();
   /** Incremented by each full read, so an older read that is still running stops. */
   private epoch = 0;
+  /** The configured policy file (absolute), when it is not the folder's own aigate.yaml. */
+  private policyAbs: string | undefined;
+  /** Its path as the index knows it: relative to the folder, `../` when it lies outside. */
+  private policyKey: string | undefined;
 
   constructor(
     readonly dir: string,
     /** True for a folder made up for a file outside every workspace folder: only open files are read. */
     readonly adhoc: boolean,
-    now: () => Date,
+    private readonly now: () => Date,
     private readonly maxFileSize: number,
   ) {
-    this.index = new WorkspaceIndex({ now });
+    this.current = new WorkspaceIndex({ now });
+  }
+
+  get index(): WorkspaceIndex {
+    return this.current;
+  }
+
+  /** The configured policy file (absolute path), if any. */
+  get policyFile(): string | undefined {
+    return this.policyAbs;
+  }
+
+  /**
+   * Read the policy from this file (absolute path; undefined: the folder's own aigate.yaml). Returns false
+   * when that is already so. Otherwise the index starts over, empty: load the folder again, and give it
+   * the open documents' texts again.
+   */
+  setPolicyFile(abs: string | undefined): boolean {
+    const resolved = abs === undefined ? undefined : nodePath.resolve(this.dir, abs);
+    if (resolved === this.policyAbs) return false;
+    this.policyAbs = resolved;
+    this.policyKey = resolved === undefined ? undefined : nodePath.relative(this.dir, resolved).split(nodePath.sep).join('/');
+    this.current = new WorkspaceIndex({ now: this.now, policyFile: this.policyKey });
+    this.epoch++;
+    return true;
+  }
+
+  /** True for the file this folder's policy is read from. */
+  isPolicy(rel: string): boolean {
+    return this.index.isPolicy(rel);
   }
 
   uriOf(rel: string): string {
-    return this.open.get(rel) ?? pathToFileURL(nodePath.join(this.dir, rel)).href;
+    // A configured policy file on another drive has an absolute path as its key.
+    return this.open.get(rel) ?? pathToFileURL(nodePath.isAbsolute(rel) ? rel : nodePath.join(this.dir, rel)).href;
   }
 
   relOf(absPath: string): string | undefined {
+    if (this.policyAbs !== undefined && nodePath.resolve(absPath) === this.policyAbs) return this.policyKey;
     const rel = nodePath.relative(this.dir, absPath);
     if (!rel || rel.startsWith('..') || nodePath.isAbsolute(rel)) return undefined;
     return rel.split(nodePath.sep).join('/');
@@ -60,7 +101,17 @@ export class Root {
     if (this.adhoc && policy.path && policy.text !== undefined) collected.texts.set(policy.path, policy.text);
     for (const n of collected.notes) log(n);
     const keep = new Set<string>([...collected.texts.keys(), ...collected.problems.map((p) => p.file), ...this.open.keys()]);
+    if (this.policyKey !== undefined && collected.texts.has(this.policyKey)) policy.text ??= collected.texts.get(this.policyKey);
     for (const p of [...this.index.paths()]) if (!keep.has(p)) this.index.removeFile(p);
+    if (this.policyKey !== undefined) {
+      // The configured policy file is read whether or not the folder's file selection has it.
+      collected.texts.delete(this.policyKey);
+      keep.add(this.policyKey);
+      if (!this.open.has(this.policyKey)) {
+        if (policy.text !== undefined) this.index.setFile(this.policyKey, policy.text);
+        else this.index.setUnreadable(this.policyKey, policy.problem ?? `${this.policyAbs} could not be read.`);
+      }
+    }
     let n = 0;
     for (const [rel, text] of collected.texts) {
       if (this.open.has(rel)) continue;
@@ -73,7 +124,17 @@ export class Root {
     for (const p of collected.problems) if (!this.open.has(p.file)) this.index.setUnreadable(p.file, p.message);
   }
 
-  private async readPolicy(): Promise<{ path?: string; text?: string; ignore: string[] }> {
+  private async readPolicy(): Promise<PolicyRead> {
+    if (this.policyKey !== undefined) {
+      const key = this.policyKey;
+      if (this.open.has(key)) {
+        const text = this.index.text(key);
+        return { path: key, text, ignore: text && /^ignore\s*:/m.test(text) ? readIgnoreList(text) : [] };
+      }
+      const read = await this.readFile(key);
+      if ('text' in read) return { path: key, text: read.text, ignore: /^ignore\s*:/m.test(read.text) ? readIgnoreList(read.text) : [] };
+      return { path: key, ignore: [], problem: `The policy file ${this.policyAbs} (set by the aigate.policyPath setting) ${read.problem}.` };
+    }
     for (const name of POLICY_FILE_NAMES) {
       const text = this.open.has(name) ? this.index.text(name) : await this.readText(name);
       if (text === undefined) continue;
@@ -84,16 +145,25 @@ export class Root {
   }
 
   private async readText(rel: string): Promise<string | undefined> {
+    const read = await this.readFile(rel);
+    return 'text' in read ? read.text : undefined;
+  }
+
+  private async readFile(rel: string): Promise<{ text: string } | { problem: string }> {
+    let buf: Buffer;
     try {
-      const decoded = decodeText(await fs.readFile(nodePath.join(this.dir, rel)));
-      return 'text' in decoded ? decoded.text : undefined;
-    } catch {
-      return undefined;
+      buf = await fs.readFile(nodePath.join(this.dir, rel));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return { problem: code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `could not be read (${code ?? 'error'})` };
     }
+    const decoded = decodeText(buf);
+    return 'text' in decoded ? decoded : { problem: decoded.problem };
   }
 
   /** Whether the CLI would read this file: YAML, not in .git or node_modules, not git-ignored or ignored by the policy. */
   async selects(rel: string): Promise<boolean> {
+    if (rel === this.policyKey) return true;
     if (!/\.ya?ml$/i.test(rel)) return false;
     const parts = rel.split('/');
     if (parts.some((p) => p === '.git' || p === 'node_modules')) return false;
@@ -207,6 +277,23 @@ export class Roots {
     return i >= 0 ? this.roots.splice(i, 1)[0] : undefined;
   }
 
+  /**
+   * Every folder a file URI counts in: the folders whose configured policy it is (one file can be the
+   * policy of several), else the one `locate` finds.
+   */
+  locateAll(uri: string): Array<{ root: Root; rel: string }> {
+    let abs: string | undefined;
+    try {
+      abs = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    } catch {
+      abs = undefined;
+    }
+    const owners = abs === undefined ? [] : this.roots.filter((r) => r.policyFile === abs);
+    if (owners.length) return owners.map((root) => ({ root, rel: root.relOf(abs!)! }));
+    const one = this.locate(uri);
+    return one ? [one] : [];
+  }
+
   /** The root and relative path of a file URI; a root is made up for files outside every folder. */
   locate(uri: string, create = false): { root: Root; rel: string } | undefined {
     let abs: string;
@@ -216,6 +303,9 @@ export class Roots {
     } catch {
       return undefined;
     }
+    // A configured policy file belongs to the folders that read it, wherever it lies.
+    const owner = this.roots.find((r) => r.policyFile === abs);
+    if (owner) return { root: owner, rel: owner.relOf(abs)! };
     let best: { root: Root; rel: string } | undefined;
     for (const root of this.roots) {
       const rel = root.relOf(abs);

@@ -9,9 +9,11 @@ export interface AigateSettings {
   minimumSeverity: 'error' | 'warning' | 'info';
   /** Show the promotion code lens on deployments. */
   codeLens: boolean;
+  /** The policy file to read instead of the folder's aigate.yaml: absolute, or relative to the folder. */
+  policyPath: string | null;
 }
 
-export const DEFAULT_SETTINGS: AigateSettings = { enable: true, minimumSeverity: 'info', codeLens: true };
+export const DEFAULT_SETTINGS: AigateSettings = { enable: true, minimumSeverity: 'info', codeLens: true, policyPath: null };
 
 export function settingsKey(s: AigateSettings): string {
   return `${s.enable ? 1 : 0}${s.minimumSeverity[0]}${s.codeLens ? 1 : 0}`;
@@ -21,10 +23,12 @@ function normalise(raw: unknown): AigateSettings {
   const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const sev = o.minimumSeverity;
   const lens = o.codeLens;
+  const policyPath = typeof o.policyPath === 'string' ? o.policyPath.trim() : '';
   return {
     enable: typeof o.enable === 'boolean' ? o.enable : DEFAULT_SETTINGS.enable,
     minimumSeverity: sev === 'error' || sev === 'warning' || sev === 'info' ? sev : DEFAULT_SETTINGS.minimumSeverity,
     codeLens: typeof lens === 'boolean' ? lens : lens && typeof lens === 'object' && typeof (lens as { enable?: unknown }).enable === 'boolean' ? (lens as { enable: boolean }).enable : DEFAULT_SETTINGS.codeLens,
+    policyPath: policyPath || null,
   };
 }
 

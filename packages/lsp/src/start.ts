@@ -1,6 +1,6 @@
 import * as nodePath from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isPolicyPath, policyFromText, type Finding, type Severity } from '@aigate/core';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { policyFromText, type Finding, type Severity } from '@aigate/core';
 import { DEFAULT_MAX_FILE_SIZE } from '@aigate/core/node';
 import {
   DidChangeWatchedFilesNotification,
@@ -12,6 +12,7 @@ import {
   type ClientCapabilities,
   type Connection,
   type Diagnostic,
+  type Disposable,
   type DocumentDiagnosticReport,
   type InitializeParams,
   type InitializeResult,
@@ -63,6 +64,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const now = options.now ?? (() => new Date());
   let debounceMs = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
   let maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  /** initializationOptions.policyPath: the policy file for folders whose settings name none. */
+  let initPolicyPath: string | undefined;
   let roots = new Roots(now, maxFileSize);
   let capabilities: ClientCapabilities = {};
   let pull = false;
@@ -126,10 +129,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const touchedUris = new Set<string>();
     for (const uri of dirtyDocs) {
       const doc = documents.get(uri);
-      const where = locate(uri);
-      if (!doc || !where) continue;
-      where.root.open.set(where.rel, uri);
-      where.root.setEditorText(where.rel, doc.getText());
+      if (!doc || !locate(uri)) continue;
+      // A policy file several folders read goes to each of them.
+      for (const where of roots.locateAll(uri)) {
+        where.root.open.set(where.rel, uri);
+        where.root.setEditorText(where.rel, doc.getText());
+      }
       analysedVersion.set(uri, doc.version);
       touchedUris.add(uri);
     }
@@ -187,13 +192,65 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     scheduler.schedule();
   }
 
+  /** The policy file a folder's settings name (absolute), or undefined for the folder's own aigate.yaml. */
+  async function configuredPolicy(root: Root): Promise<string | undefined> {
+    const s = await settings.forResource(pathToFileURL(root.dir).href, root);
+    const raw = s.policyPath ?? initPolicyPath;
+    return raw ? nodePath.resolve(root.dir, raw) : undefined;
+  }
+
+  /**
+   * Apply a folder's policy path setting. When it changed, the folder's index starts over: the open
+   * documents in it are taken again, and the caller reads the folder again. Returns whether it changed.
+   */
+  async function configure(root: Root): Promise<boolean> {
+    if (root.adhoc || !root.setPolicyFile(await configuredPolicy(root))) return false;
+    if (root.policyFile) log(`aigate: ${root.dir} reads its policy from ${root.policyFile} (aigate.policyPath)`);
+    for (const doc of documents.all()) if (roots.locateAll(doc.uri).some((w) => w.root === root)) dirtyDocs.add(doc.uri);
+    await watchPolicyFiles();
+    return true;
+  }
+
+  let policyWatch: Promise<Disposable> | undefined;
+  /** Ask the client to watch configured policy files outside every folder (inside, the folder watchers see them). */
+  async function watchPolicyFiles(): Promise<void> {
+    const outside = [...new Set(roots.all().map((r) => r.policyFile).filter((f): f is string => !!f && !roots.all().some((r) => r.relOf(f) !== undefined && !r.relOf(f)!.startsWith('..'))))];
+    const previous = policyWatch;
+    policyWatch = undefined;
+    if (previous) await previous.then((d) => d.dispose(), () => {});
+    const watched = capabilities.workspace?.didChangeWatchedFiles;
+    if (!outside.length || !watched?.dynamicRegistration) return;
+    if (!watched.relativePatternSupport) {
+      log(`aigate: this editor cannot watch files outside the workspace; changes to ${outside.join(', ')} on disk are read when the file is opened or the server restarts`);
+      return;
+    }
+    policyWatch = connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: outside.map((f) => ({ globPattern: { baseUri: pathToFileURL(nodePath.dirname(f)).href, pattern: nodePath.basename(f) } })),
+    });
+    await policyWatch.catch((err: unknown) => log(`aigate: could not watch ${outside.join(', ')}: ${String(err)}`));
+  }
+
+  /** After a folder's index started over: every file it published for is published again (push mode). */
+  async function republish(root: Root): Promise<void> {
+    if (pull) return;
+    for (const uri of [...published.keys()]) {
+      const where = roots.locateAll(uri).find((w) => w.root === root);
+      if (where) await publish(root, where.rel);
+      else if (roots.locate(uri)?.root === root) {
+        published.delete(uri);
+        await connection.sendDiagnostics({ uri, diagnostics: [] });
+      }
+    }
+  }
+
   connection.onInitialize(
     (params: InitializeParams): InitializeResult =>
       // Initialization must answer even when something in it fails: the fallback is a server with no features.
       (() => {
         try {
           capabilities = params.capabilities ?? {};
-          const init = (params.initializationOptions ?? {}) as { debounceMs?: unknown; maxFileSize?: unknown };
+          const init = (params.initializationOptions ?? {}) as { debounceMs?: unknown; maxFileSize?: unknown; policyPath?: unknown };
+          if (typeof init.policyPath === 'string' && init.policyPath.trim()) initPolicyPath = init.policyPath.trim();
           if (typeof init.debounceMs === 'number' && init.debounceMs >= 0 && init.debounceMs <= 10_000) debounceMs = init.debounceMs;
           if (typeof init.maxFileSize === 'number' && init.maxFileSize > 0) maxFileSize = init.maxFileSize;
           roots = new Roots(now, maxFileSize);
@@ -245,12 +302,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
               const root = roots.remove(fileURLToPath(f.uri));
               if (root) for (const rel of root.index.paths()) if (!pull) await connection.sendDiagnostics({ uri: root.uriOf(rel), diagnostics: [] });
             }
-            for (const f of e.added) await loadRoot(roots.add(fileURLToPath(f.uri)));
+            for (const f of e.added) {
+              const root = roots.add(fileURLToPath(f.uri));
+              await configure(root);
+              await loadRoot(root);
+            }
           });
         });
       }
     });
     initialized = (async () => {
+      for (const r of roots.all()) await safe(`settings of ${r.dir}`, undefined, () => configure(r));
       await Promise.all(roots.all().map((r) => safe(`reading ${r.dir}`, undefined, () => loadRoot(r))));
     })();
     void initialized.then(markReady);
@@ -259,6 +321,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeConfiguration(() => {
     void safe('configuration change', undefined, async () => {
       settings.clear();
+      // A folder whose policy path changed is read again under the other policy.
+      await ready;
+      for (const root of [...roots.all()]) {
+        if (!(await configure(root))) continue;
+        await loadRoot(root);
+        await scheduler.flush();
+        await republish(root);
+      }
       if (pull) {
         if (refreshSupport) await connection.sendRequest('workspace/diagnostic/refresh');
       } else {
@@ -281,12 +351,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void safe('close', undefined, async () => {
       dirtyDocs.delete(e.document.uri);
       analysedVersion.delete(e.document.uri);
-      const where = roots.locate(e.document.uri);
-      if (!where) return;
-      where.root.open.delete(where.rel);
-      // The file goes back to what the disk says.
-      await where.root.refreshFromDisk(where.rel);
-      if (where.root.adhoc) where.root.index.removeFile(where.rel);
+      const all = roots.locateAll(e.document.uri);
+      if (!all.length) return;
+      for (const where of all) {
+        where.root.open.delete(where.rel);
+        // The file goes back to what the disk says.
+        await where.root.refreshFromDisk(where.rel);
+        if (where.root.adhoc) where.root.index.removeFile(where.rel);
+      }
       published.delete(e.document.uri);
       if (!pull) await connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
       scheduler.schedule();
@@ -296,9 +368,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onDidChangeWatchedFiles((params) => {
     void safe('watched files', undefined, async () => {
       await ready;
-      for (const change of params.changes) {
-        const where = roots.locate(change.uri);
-        if (!where || where.root.adhoc) continue;
+      for (const change of params.changes) for (const where of roots.locateAll(change.uri)) {
+        if (where.root.adhoc) continue;
         const { root, rel } = where;
         const base = nodePath.posix.basename(rel);
         if (base === '.gitignore') {
@@ -319,9 +390,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           }
           continue;
         }
-        const policyIgnoreBefore = isPolicyPath(rel) ? root.index.policy.policy.ignore.join('\n') : undefined;
+        const policyIgnoreBefore = root.isPolicy(rel) ? root.index.policy.policy.ignore.join('\n') : undefined;
         await root.refreshFromDisk(rel);
-        if (isPolicyPath(rel) && !root.open.has(rel)) {
+        if (root.isPolicy(rel) && !root.open.has(rel)) {
           // A policy whose `ignore` changed selects other files: read the folder again.
           const text = root.index.text(rel);
           const ignoreNow = text === undefined ? '' : policyFromText(rel, text).policy.ignore.join('\n');

@@ -47,6 +47,8 @@ export interface ClientOptions {
   snippetEdits?: boolean;
   /** Run this file instead of the built server. */
   server?: string;
+  /** More initializationOptions. */
+  init?: Record<string, unknown>;
 }
 
 /** Apply LSP text edits to a text (edits do not overlap; applied from the end). */
@@ -84,6 +86,8 @@ export class TestClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly publishes: PublishDiagnosticsParams[] = [];
   readonly configRequests: Array<{ scopeUri?: string; section?: string }> = [];
+  readonly registrations: Array<{ id?: string; method: string; registerOptions?: unknown }> = [];
+  readonly unregistrations: string[] = [];
   refreshes = 0;
   settings: Record<string, unknown>;
   exitCode: Promise<number | null>;
@@ -115,7 +119,14 @@ export class TestClient {
       this.configRequests.push(...p.items);
       return p.items.map(() => this.settings);
     });
-    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string; registerOptions?: unknown }> }) => {
+      this.registrations.push(...p.registrations);
+      return null;
+    });
+    this.conn.onRequest('client/unregisterCapability', (p: { unregisterations: Array<{ id: string }> }) => {
+      this.unregistrations.push(...p.unregisterations.map((u) => u.id));
+      return null;
+    });
     this.conn.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshes++;
       for (const f of this.refreshWaiters.splice(0)) f();
@@ -128,7 +139,7 @@ export class TestClient {
     const caps: ClientCapabilities = {
       workspace: {
         configuration: true,
-        didChangeWatchedFiles: { dynamicRegistration: true },
+        didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
         workspaceEdit: { documentChanges: true },
         diagnostics: { refreshSupport: true },
         workspaceFolders: true,
@@ -151,7 +162,7 @@ export class TestClient {
       rootUri: pathToFileURL(this.options.root).href,
       workspaceFolders: [{ uri: pathToFileURL(this.options.root).href, name: 'ws' }],
       capabilities: this.capabilities(),
-      initializationOptions: { debounceMs: this.options.debounceMs ?? 10 },
+      initializationOptions: { debounceMs: this.options.debounceMs ?? 10, ...this.options.init },
     })) as Record<string, unknown>;
     await this.conn.sendNotification('initialized', {});
     return result;

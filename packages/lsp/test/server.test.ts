@@ -1,5 +1,7 @@
-import { writeFileSync, unlinkSync, mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CodeAction, CodeLens, CompletionItem, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { applyEdits, codes, copyExample, editsFor, removeDir, TestClient } from './client.js';
@@ -286,6 +288,80 @@ describe('push diagnostics (a client without pull support)', () => {
     c.settings = { enable: false };
     await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
     await c.waitForDiagnostics(c.uri(GREEN), (p) => p.diagnostics.length === 0, false);
+    await c.shutdown();
+  });
+});
+
+describe('aigate.policyPath', () => {
+  /** The example with its policy moved out of the folder, and a root aigate.yaml that turns prod-version-tested off. */
+  function movedPolicy(): { root: string; outside: string; policy: string } {
+    const root = copyExample();
+    const policy = readFileSync(path.join(root, POLICY), 'utf8');
+    const outside = mkdtempSync(path.join(tmpdir(), 'aigate-policy-'));
+    dirs.push(outside);
+    writeFileSync(path.join(outside, 'team.yaml'), policy);
+    writeFileSync(path.join(root, POLICY), policy.replace('rules:\n', `rules:\n  ${VERSION_TESTED}: off\n`));
+    return { root, outside: path.join(outside, 'team.yaml'), policy };
+  }
+
+  it('reads the policy from a file outside the folder, follows edits to it, and reports its mistakes in it', async () => {
+    const { root, outside, policy } = movedPolicy();
+    const c = start({ root, settings: { policyPath: outside } });
+    await c.initialize();
+    await c.waitForDiagnostics(c.uri(GREEN), has(VERSION_TESTED));
+    expect(c.logs.join('\n')).toContain(`reads its policy from ${outside}`);
+    // The file lies outside the workspace: the server asks the client to watch it.
+    const watch = c.registrations.find((r) => JSON.stringify(r.registerOptions).includes('team.yaml'));
+    expect(watch?.method).toBe('workspace/didChangeWatchedFiles');
+    const uri = pathToFileURL(outside).href;
+    await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: policy } });
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: policy.replace('rules:\n', `rules:\n  ${VERSION_TESTED}: off\n`) }] });
+    await c.waitForDiagnostics(c.uri(GREEN), lacks(VERSION_TESTED), false);
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: policy.replace('version: 1', 'version: 1\nenvironmnts: []') }] });
+    const bad = await c.waitForDiagnostics(uri, (p) => p.version === 3 && has('aigate/policy-error')(p), false);
+    expect(bad.diagnostics[0]!.message).toMatch(/unknown key 'environmnts'/);
+    // Completion works in it as in aigate.yaml.
+    const items = (await c.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } })) as CompletionItem[];
+    expect(items.map((i) => i.label)).toContain('$schema');
+    // Closed, the disk's text counts again; a change on disk is followed.
+    await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 4 }, contentChanges: [{ text: policy.replace('rules:\n', `rules:\n  ${VERSION_TESTED}: off\n`) }] });
+    await c.waitForDiagnostics(c.uri(GREEN), lacks(VERSION_TESTED), false);
+    await c.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await c.waitForDiagnostics(c.uri(GREEN), has(VERSION_TESTED), false);
+    writeFileSync(outside, policy.replace('rules:\n', `rules:\n  ${VERSION_TESTED}: off\n`));
+    await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+    await c.waitForDiagnostics(c.uri(GREEN), lacks(VERSION_TESTED), false);
+    await c.shutdown();
+  });
+
+  it('follows a change of the setting, back to the folder own aigate.yaml and to a path relative to the folder', async () => {
+    const { root, outside, policy } = movedPolicy();
+    const c = start({ root, settings: { policyPath: outside } });
+    await c.initialize();
+    await c.waitForDiagnostics(c.uri(GREEN), has(VERSION_TESTED));
+    c.settings = {};
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await c.waitForDiagnostics(c.uri(GREEN), lacks(VERSION_TESTED), false);
+    mkdirSync(path.join(root, 'governance'));
+    writeFileSync(path.join(root, 'governance', 'policy.yml'), policy);
+    c.settings = { policyPath: 'governance/policy.yml' };
+    await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await c.waitForDiagnostics(c.uri(GREEN), has(VERSION_TESTED), false);
+    await c.shutdown();
+  });
+
+  it('reports a policy file that does not exist, at its path, instead of checking with conventions', async () => {
+    const c = start({ init: { policyPath: 'governance/missing.yaml' } });
+    await c.initialize();
+    const missing = c.uri('governance/missing.yaml');
+    const p = await c.waitForDiagnostics(missing, has('aigate/policy-error'));
+    expect(p.diagnostics[0]!.message).toMatch(/missing\.yaml \(set by the aigate\.policyPath setting\) does not exist/);
+    expect(p.diagnostics[0]!.severity).toBe(1);
+    // Creating it is followed.
+    mkdirSync(path.join(c.options.root, 'governance'));
+    writeFileSync(path.join(c.options.root, 'governance', 'missing.yaml'), c.readFile(POLICY));
+    await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: missing, type: 1 }] });
+    await c.waitForDiagnostics(missing, (d) => d.diagnostics.length === 0, false);
     await c.shutdown();
   });
 });

@@ -30,8 +30,8 @@ export function isPolicyPath(path: string): boolean {
 }
 
 /** True when a YAML file may be one aigate reads; other YAML (Helm charts, app config) is left alone. */
-export function looksRelevant(path: string, text: string): boolean {
-  if (isWorkflowPath(path) || isPolicyPath(path)) return true;
+export function looksRelevant(path: string, text: string, policy = isPolicyPath(path)): boolean {
+  if (policy || isWorkflowPath(path)) return true;
   if (!AML_HINT.test(text)) return false;
   // A `$schema` naming an Azure ML kind aigate does not analyse (pipeline jobs, components) settles it.
   const schema = SCHEMA_LINE.exec(text)?.[1];
@@ -51,10 +51,10 @@ function parseTemplate(source: SourceFile): ReturnType<typeof parseYaml> | undef
   return parsed.errors.length ? undefined : parsed;
 }
 
-/** Parse a file as `analyzeFile` does: as YAML, else as a template when that is what makes it parse. */
-function parseFile(source: SourceFile): ReturnType<typeof parseYaml> {
+/** Parse a file as `analyzeFile` does: as YAML, else (not the policy) as a template when that is what makes it parse. */
+function parseFile(source: SourceFile, policy: boolean): ReturnType<typeof parseYaml> {
   const parsed = parseYaml(source);
-  if (parsed.errors.length && !isPolicyPath(source.path)) return parseTemplate(source) ?? parsed;
+  if (parsed.errors.length && !policy) return parseTemplate(source) ?? parsed;
   return parsed;
 }
 
@@ -82,7 +82,7 @@ class Analysis implements AnalyzedFile {
 
   get docs(): Document[] {
     if (!this.parsed) {
-      this.parsed = parseFile(this.source).docs;
+      this.parsed = parseFile(this.source, this.kind === 'policy').docs;
       const reloaded = this.reloaded;
       this.reloaded = undefined;
       reloaded?.();
@@ -110,13 +110,19 @@ export function releaseDocs(file: AnalyzedFile, reloaded: () => void = () => {})
   if (file instanceof Analysis) file.release(reloaded);
 }
 
-export function analyzeFile(path: string, text: string): AnalyzedFile {
+export interface AnalyzeOptions {
+  /** Read the file as the policy (default: when its path is one of `POLICY_FILE_NAMES`). */
+  policy?: boolean;
+}
+
+export function analyzeFile(path: string, text: string, options: AnalyzeOptions = {}): AnalyzedFile {
+  const policy = options.policy ?? isPolicyPath(path);
   const source = new SourceFile(path, text);
-  if (!looksRelevant(path, text)) return new Analysis(source, [], false);
-  const parsed = parseFile(source);
+  if (!looksRelevant(path, text, policy)) return new Analysis(source, [], false);
+  const parsed = parseFile(source, policy);
   const base = new Analysis(source, parsed.docs, true);
   const fileSpan: Span = { start: 0, end: text.length };
-  if (isPolicyPath(path)) {
+  if (policy) {
     base.kind = 'policy';
     base.recognised = true;
   } else if (isWorkflowPath(path)) {

@@ -108,6 +108,55 @@ describe('WorkspaceIndex', () => {
     expect(last.changed).toContain('deploy/dev/blob.yml');
     expect(index.has('deploy/dev/blue.yml')).toBe(false);
   });
+
+  it('reads the policy from a configured path, inside or outside the folder, and leaves aigate.yaml alone then', () => {
+    const texts = readExample();
+    const policy = texts.get('aigate.yaml')!;
+    const severityOf = (index: WorkspaceIndex, rule: string): string[] => index.allFindings().filter((f) => f.ruleId === rule).map((f) => f.severity);
+    const plain = indexOf(texts);
+    plain.evaluate();
+    const rule = plain.allFindings().find((f) => f.severity === 'warning' && !f.ruleId.startsWith('aigate/'))!.ruleId;
+    const lowered = policy.replace('rules:\n', `rules:\n  ${rule}: info\n`);
+
+    for (const policyFile of ['config/governance.yaml', '../policies/aigate.yaml']) {
+      const index = new WorkspaceIndex({ now: () => NOW, policyFile });
+      // The root aigate.yaml says the opposite: it must not count.
+      for (const [p, t] of texts) index.setFile(p, p === 'aigate.yaml' ? lowered : t);
+      index.setFile(policyFile, policy);
+      index.evaluate();
+      expect(index.policyFile).toBe(policyFile);
+      expect(index.isPolicy(policyFile)).toBe(true);
+      expect(index.isPolicy('aigate.yaml')).toBe(false);
+      expect(index.file(policyFile)!.kind).toBe('policy');
+      expect(index.file('aigate.yaml')!.kind).toBe('yaml');
+      expect(index.allFindings().map(key).sort()).toEqual(plain.allFindings().map(key).sort());
+      // Editing it re-evaluates everything under it.
+      index.setFile(policyFile, lowered);
+      expect(index.evaluate().policyChanged).toBe(true);
+      expect(new Set(severityOf(index, rule))).toEqual(new Set(['info']));
+      // Its mistakes are reported in it.
+      index.setFile(policyFile, 'version: 1\nrules:\n  no/such-rule: error\n');
+      index.evaluate();
+      expect(new Set(index.findings(policyFile).map((f) => f.ruleId))).toEqual(new Set(['aigate/policy-error']));
+      expect(index.findings(policyFile).map((f) => f.message).join('\n')).toMatch(/unknown rule 'no\/such-rule'/);
+    }
+  });
+
+  it('reports a configured policy file that is missing or unreadable, and never falls back to conventions silently', () => {
+    const texts = readExample();
+    const index = new WorkspaceIndex({ now: () => NOW, policyFile: 'config/aigate.yaml' });
+    for (const [p, t] of texts) index.setFile(p, t);
+    index.evaluate();
+    const errors = index.findings('config/aigate.yaml');
+    expect(errors.map((f) => [f.ruleId, f.severity])).toEqual([['aigate/policy-error', 'error']]);
+    expect(errors[0]!.message).toMatch(/config\/aigate\.yaml was not found/);
+    index.setUnreadable('config/aigate.yaml', 'config/aigate.yaml is binary (it contains NUL bytes), and was not checked.');
+    index.evaluate();
+    expect(index.findings('config/aigate.yaml').map((f) => f.message).join('\n')).toMatch(/binary/);
+    index.setFile('config/aigate.yaml', texts.get('aigate.yaml')!);
+    index.evaluate();
+    expect(index.findings('config/aigate.yaml')).toEqual([]);
+  });
 });
 
 describe('suppressionEdit', () => {

@@ -11,6 +11,12 @@ import { RULES } from '../rules/index.js';
 export interface IndexOptions {
   /** "Today" for expiry and retirement dates; defaults to the clock. */
   now?: () => Date;
+  /**
+   * The path of the policy file, when it is not one of `POLICY_FILE_NAMES` at the root (a setting names
+   * it; it may lie outside the folder, as `../policies/aigate.yaml`). Those root files are then plain YAML.
+   * Until a text (or `setUnreadable`) is given for it, the policy is in error.
+   */
+  policyFile?: string;
 }
 
 /** What one evaluation changed. */
@@ -65,8 +71,17 @@ export class WorkspaceIndex {
   /** Keeps what stays valid from one evaluation to the next. */
   private readonly checker = new Checker();
 
+  /** The configured policy path, if any. */
+  private readonly configuredPolicy: string | undefined;
+
   constructor(options: IndexOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.configuredPolicy = options.policyFile;
+  }
+
+  /** True for the path the index reads its policy from (the configured one, or a root policy file name). */
+  isPolicy(path: string): boolean {
+    return this.configuredPolicy !== undefined ? path === this.configuredPolicy : isPolicyPath(path);
   }
 
   /** Add or replace a file. Returns false when the text is the same as before (nothing to do). */
@@ -76,7 +91,7 @@ export class WorkspaceIndex {
     if (prev && prev.text === text) return false;
     let analyzed: AnalyzedFile;
     try {
-      analyzed = analyzeFile(path, text);
+      analyzed = analyzeFile(path, text, { policy: this.isPolicy(path) });
     } catch (err) {
       // analyzeFile does not throw on bad input; if it ever does, the file is reported, not the index lost.
       this.drop(path);
@@ -132,7 +147,7 @@ export class WorkspaceIndex {
 
   private markDirty(path: string): void {
     this.dirty.add(path);
-    if (isPolicyPath(path)) this.policyDirty = true;
+    if (this.isPolicy(path)) this.policyDirty = true;
   }
 
   has(path: string): boolean {
@@ -218,10 +233,11 @@ export class WorkspaceIndex {
     const policyChanged = this.policyDirty;
     if (this.policyDirty) {
       this.policyDirty = false;
-      // The root policy file, as `findPolicyPath` finds it among all paths.
-      const path = POLICY_FILE_NAMES.find((n) => this.entries.has(n) || this.problems.has(n));
+      // The configured policy file, or the root policy file as `findPolicyPath` finds it among all paths.
+      const path = this.configuredPolicy ?? POLICY_FILE_NAMES.find((n) => this.entries.has(n) || this.problems.has(n));
       this.policyPath = path;
-      const problem = path ? this.problems.get(path) : undefined;
+      const missing = path !== undefined && !this.entries.has(path) && !this.problems.has(path);
+      const problem = path ? (this.problems.get(path) ?? (missing ? { message: `The policy file ${path} was not found.` } : undefined)) : undefined;
       if (path && problem) {
         this.loaded = policyFromText(undefined, undefined);
         this.loaded.problems.push({ message: problem.message, loc: { file: path, span: { start: 0, end: 0 }, path: [] }, severity: 'error' });
