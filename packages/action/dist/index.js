@@ -12894,11 +12894,13 @@ function deref(doc, node) {
 }
 function keyText(pair) {
   let k = pair.key;
-  if ((0, import_yaml2.isScalar)(k)) return k.value == null ? void 0 : String(k.value);
+  if ((0, import_yaml2.isScalar)(k)) return k.value == null ? void 0 : typeof k.value == "string" ? k.value : String(k.value);
 }
 function findPair(map, key) {
-  for (let item of map.items)
-    if (keyText(item) === key) return item;
+  for (let item of map.items) {
+    let k = item.key;
+    if ((0, import_yaml2.isScalar)(k) && (k.value === key || typeof k.value != "string" && keyText(item) === key)) return item;
+  }
 }
 var YNode = class _YNode {
   constructor(doc, file, node, path, pairSpanValue, parentSpan) {
@@ -12947,15 +12949,12 @@ var YNode = class _YNode {
     return { file: this.file, span: this.fullSpan, path: this.path };
   }
   get(key) {
-    let map = deref(this.doc, this.node);
+    let map = deref(this.doc, this.node), span = this.span;
     if ((0, import_yaml2.isMap)(map)) {
       let pair = findPair(map, key);
-      if (pair) {
-        let v = deref(this.doc, pair.value);
-        return new _YNode(this.doc, this.file, v, [...this.path, key], pairSpan(pair, this.span), this.span);
-      }
+      if (pair) return new _YNode(this.doc, this.file, deref(this.doc, pair.value), [...this.path, key], pairSpan(pair, span), span);
     }
-    return new _YNode(this.doc, this.file, void 0, [...this.path, key], void 0, this.span);
+    return new _YNode(this.doc, this.file, void 0, [...this.path, key], void 0, span);
   }
   /** Follow a dotted path of keys. */
   at(...keys) {
@@ -13027,6 +13026,10 @@ var YNode = class _YNode {
 // packages/core/src/yaml/parse.ts
 var import_yaml3 = __toESM(require_dist(), 1), MAX_FLOW_DEPTH = 256;
 function flowDepthProblem(text) {
+  let brackets = 0;
+  for (let i = text.indexOf("["); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf("[", i + 1)) brackets++;
+  for (let i = text.indexOf("{"); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf("{", i + 1)) brackets++;
+  if (brackets <= MAX_FLOW_DEPTH) return;
   let depth = 0, quote, comment = !1;
   for (let i = 0; i < text.length; i++) {
     let c = text[i];

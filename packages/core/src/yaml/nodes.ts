@@ -49,13 +49,15 @@ export function deref(doc: Document, node: unknown): Node | undefined {
 
 export function keyText(pair: Pair): string | undefined {
   const k = pair.key;
-  if (isScalar(k)) return k.value == null ? undefined : String(k.value);
+  if (isScalar(k)) return k.value == null ? undefined : typeof k.value === 'string' ? k.value : String(k.value);
   return undefined;
 }
 
 export function findPair(map: YAMLMap, key: string): Pair | undefined {
   for (const item of map.items) {
-    if (keyText(item) === key) return item;
+    const k = item.key;
+    // Most keys are plain strings: compare without converting.
+    if (isScalar(k) && (k.value === key || (typeof k.value !== 'string' && keyText(item) === key))) return item;
   }
   return undefined;
 }
@@ -114,14 +116,12 @@ export class YNode {
 
   get(key: string): YNode {
     const map = deref(this.doc, this.node);
+    const span = this.span;
     if (isMap(map)) {
       const pair = findPair(map, key);
-      if (pair) {
-        const v = deref(this.doc, pair.value);
-        return new YNode(this.doc, this.file, v, [...this.path, key], pairSpan(pair, this.span), this.span);
-      }
+      if (pair) return new YNode(this.doc, this.file, deref(this.doc, pair.value), [...this.path, key], pairSpan(pair, span), span);
     }
-    return new YNode(this.doc, this.file, undefined, [...this.path, key], undefined, this.span);
+    return new YNode(this.doc, this.file, undefined, [...this.path, key], undefined, span);
   }
 
   /** Follow a dotted path of keys. */

@@ -15,6 +15,11 @@ export interface ParsedYaml {
 export const MAX_FLOW_DEPTH = 256;
 
 function flowDepthProblem(text: string): YamlProblem | undefined {
+  // Fewer brackets than the limit cannot nest past it: most files end here.
+  let brackets = 0;
+  for (let i = text.indexOf('['); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf('[', i + 1)) brackets++;
+  for (let i = text.indexOf('{'); i >= 0 && brackets <= MAX_FLOW_DEPTH; i = text.indexOf('{', i + 1)) brackets++;
+  if (brackets <= MAX_FLOW_DEPTH) return undefined;
   let depth = 0;
   let quote: string | undefined;
   let comment = false;
