@@ -25,6 +25,15 @@ function start(options: Partial<ConstructorParameters<typeof TestClient>[0]> = {
   return c;
 }
 
+/** Open a file, wait for a finding of `rule` in it, and ask for the code actions on that finding. */
+async function actionsOn(c: TestClient, rel: string, rule: string): Promise<{ uri: string; actions: CodeAction[] }> {
+  const uri = await c.open(rel);
+  const p = await c.waitForDiagnostics(uri, has(rule));
+  const diag = p.diagnostics.find((d) => d.code === rule)!;
+  const actions = (await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as CodeAction[];
+  return { uri, actions };
+}
+
 afterEach(() => {
   for (const c of clients) if (c.child.exitCode === null) c.kill();
   for (const d of dirs) removeDir(d);
@@ -70,11 +79,7 @@ describe('push diagnostics (a client without pull support)', () => {
   it('applies a quick fix: the edited text no longer has the finding', async () => {
     const c = start();
     await c.initialize();
-    const rel = 'deploy/prod/endpoint.yml';
-    const uri = await c.open(rel);
-    const p = await c.waitForDiagnostics(uri, has('environments/governance-parity'));
-    const diag = p.diagnostics.find((d) => d.code === 'environments/governance-parity')!;
-    const actions = (await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as CodeAction[];
+    const { uri, actions } = await actionsOn(c, 'deploy/prod/endpoint.yml', 'environments/governance-parity');
     const fix = actions.find((a) => a.title.startsWith('Set auth_mode'))!;
     expect(fix.kind).toBe('quickfix');
     expect(fix.diagnostics?.[0]?.code).toBe('environments/governance-parity');
@@ -89,10 +94,7 @@ describe('push diagnostics (a client without pull support)', () => {
   it('writes a suppression with a placeholder reason that counts only once replaced', async () => {
     const c = start();
     await c.initialize();
-    const uri = await c.open(GREEN);
-    const p = await c.waitForDiagnostics(uri, has(VERSION_TESTED));
-    const diag = p.diagnostics.find((d) => d.code === VERSION_TESTED)!;
-    const actions = (await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as CodeAction[];
+    const { uri, actions } = await actionsOn(c, GREEN, VERSION_TESTED);
     const suppress = actions.find((a) => a.title.startsWith('Suppress'))!;
     expect(suppress.title).toBe(`Suppress ${VERSION_TESTED} here, with a reason`);
     const withPlaceholder = applyEdits(c.texts.get(uri)!, editsFor(suppress.edit!, uri));
@@ -113,11 +115,7 @@ describe('push diagnostics (a client without pull support)', () => {
   it('indents the suppression like the node and keeps it out of block scalars', async () => {
     const c = start();
     await c.initialize();
-    const rel = '.github/workflows/hotfix.yml';
-    const uri = await c.open(rel);
-    const p = await c.waitForDiagnostics(uri, has('promotion/no-direct-full-cutover'));
-    const diag = p.diagnostics.find((d) => d.code === 'promotion/no-direct-full-cutover')!;
-    const actions = (await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as CodeAction[];
+    const { uri, actions } = await actionsOn(c, '.github/workflows/hotfix.yml', 'promotion/no-direct-full-cutover');
     const suppress = actions.find((a) => a.title.startsWith('Suppress promotion/no-direct-full-cutover'))!;
     const edits = editsFor(suppress.edit!, uri);
     const original = c.texts.get(uri)!.split('\n');
@@ -134,10 +132,7 @@ describe('push diagnostics (a client without pull support)', () => {
   it('selects the placeholder with a snippet edit when the client supports it', async () => {
     const c = start({ snippetEdits: true });
     await c.initialize();
-    const uri = await c.open(GREEN);
-    const p = await c.waitForDiagnostics(uri, has(VERSION_TESTED));
-    const diag = p.diagnostics.find((d) => d.code === VERSION_TESTED)!;
-    const actions = (await c.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } })) as CodeAction[];
+    const { actions } = await actionsOn(c, GREEN, VERSION_TESTED);
     const suppress = actions.find((a) => a.title.startsWith('Suppress'))!;
     const dc = suppress.edit!.documentChanges![0] as { textDocument: { version: number }; edits: Array<{ snippet: { kind: string; value: string } }> };
     expect(dc.textDocument.version).toBe(1);

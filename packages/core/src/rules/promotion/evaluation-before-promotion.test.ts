@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { check, markerDiff } from '../../testing/harness.js';
+import { mlopsTemplateDeploy } from '../../testing/workflows.js';
 
 const RULE = 'promotion/evaluation-before-promotion';
 const found = (files: Record<string, string>): ReturnType<typeof check>['findings'] => check(files).findings.filter((f) => f.ruleId === RULE);
 
-const MLOPS_TEMPLATE = [
-  'name: deploy-online-endpoint-pipeline',
-  'on:',
-  '  push:',
-  '    branches: [main]',
-  'jobs:',
-  '  create-deployment-prod:  # want: ' + RULE,
-  '    uses: Azure/mlops-templates/.github/workflows/create-deployment.yml@main',
-  '    with:',
-  '      endpoint_file: classical/aml-cli-v2/mlops/azureml/deploy/online/online-deployment.yml',
-  '      deployment_name: taxi-online-dp',
-  '  allocate-traffic-prod:',
-  '    needs: [create-deployment-prod]',
-  '    uses: Azure/mlops-templates/.github/workflows/allocate-traffic.yml@main',
-  '    with:',
-  '      traffic_allocation: taxi-online-dp=100',
-  '',
-].join('\n');
+const MLOPS_TEMPLATE = mlopsTemplateDeploy(RULE);
 
 describe(RULE, () => {
   it('fires on prod and test promotions with no evaluation before them, once per staging -> prod chain', () => {
