@@ -3,7 +3,9 @@
 // Each is [name, async (ctx) => void] and throws on failure. ctx: { page, workspace, expectations, rules,
 // timeout, findings, screenshot(name) }.
 import assert from 'node:assert/strict';
-import { EXPLAIN, QUICK_FIX } from '../shared/expectations.mjs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { EXPLAIN, POLICY_PATH, QUICK_FIX } from '../shared/expectations.mjs';
 import {
   activePreview,
   activeTab,
@@ -192,6 +194,27 @@ export const SCENARIOS = [
       );
       assert.equal(await toggleBooleanSetting(page, 'aigate.enable'), true);
       await waitForStatus(page, new RegExp(`aigate: ${ctx.findings}$`), timeout);
+    },
+  ],
+  [
+    'aigate.policyPath in the folder settings makes the server read that policy; cleared, aigate.yaml counts again',
+    async (ctx) => {
+      const { page, workspace, expectations, timeout } = ctx;
+      const findings = findingsSeen(ctx);
+      const off = expectations.filter((e) => e.ruleId === POLICY_PATH.ruleOff).length;
+      assert.ok(off > 0, `the example has no ${POLICY_PATH.ruleOff} finding to turn off`);
+      // A team policy: the example's, with one rule turned off.
+      const policy = readFileSync(join(workspace, 'aigate.yaml'), 'utf8').replace('rules:\n', `rules:\n  ${POLICY_PATH.ruleOff}: off\n`);
+      mkdirSync(join(workspace, dirname(POLICY_PATH.file)), { recursive: true });
+      writeFileSync(join(workspace, POLICY_PATH.file), policy);
+      const settings = join(workspace, '.vscode', 'settings.json');
+      mkdirSync(dirname(settings), { recursive: true });
+      writeFileSync(settings, JSON.stringify({ 'aigate.policyPath': POLICY_PATH.file }, null, 2));
+      await waitForStatus(page, new RegExp(`aigate: ${findings - off}$`), timeout);
+      const rows = await waitForProblems(page, { absent: [{ file: 'deploy/prod/green.yml', rule: POLICY_PATH.ruleOff }] }, timeout);
+      assert.equal(rows.length, findings - off);
+      writeFileSync(settings, '{}\n');
+      await waitForStatus(page, new RegExp(`aigate: ${findings}$`), timeout);
     },
   ],
 ];

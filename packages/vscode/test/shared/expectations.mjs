@@ -18,6 +18,9 @@ export const QUICK_FIX = {
   inserted: 'environment: prod',
 };
 
+/** The policy-path scenario: a policy file of the folder's own, named by `aigate.policyPath`, that turns a rule off. */
+export const POLICY_PATH = { file: 'governance/team-policy.yaml', ruleOff: 'promotion/prod-version-tested' };
+
 /** The rule the explain scenario opens, and a line of its documentation. */
 export const EXPLAIN = { ruleId: 'promotion/deploy-requires-approval', heading: 'How to fix' };
 
