@@ -2996,16 +2996,16 @@ var require_resolve_block_map = __commonJS({
       ctx.atRoot && (ctx.atRoot = !1);
       let offset = bm.offset, commentEnd = null;
       for (let collItem of bm.items) {
-        let { start, key, sep: sep4, value } = collItem, keyProps = resolveProps.resolveProps(start, {
+        let { start, key, sep: sep5, value } = collItem, keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
           startOnNewline: !0
         }), implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key && (key.type === "block-seq" ? onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key") : "indent" in key && key.indent !== bm.indent && onError(offset, "BAD_INDENT", startColMsg)), !keyProps.anchor && !keyProps.tag && !sep4) {
+          if (key && (key.type === "block-seq" ? onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key") : "indent" in key && key.indent !== bm.indent && onError(offset, "BAD_INDENT", startColMsg)), !keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end, keyProps.comment && (map.comment ? map.comment += `
 ` + keyProps.comment : map.comment = keyProps.comment);
             continue;
@@ -3015,7 +3015,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = !0;
         let keyStart = keyProps.end, keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start, null, keyProps, onError);
         ctx.schema.compat && utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError), ctx.atKey = !1, utilMapIncludes.mapIncludes(ctx, map.items, keyNode) && onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        let valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        let valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -3025,7 +3025,7 @@ var require_resolve_block_map = __commonJS({
         });
         if (offset = valueProps.end, valueProps.found) {
           implicitKey && (value?.type === "block-map" && !valueProps.hasNewline && onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings"), ctx.options.strict && keyProps.start < valueProps.found.offset - 1024 && onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key"));
-          let valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          let valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           ctx.schema.compat && utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError), offset = valueNode.range[2];
           let pair = new Pair.Pair(keyNode, valueNode);
           ctx.options.keepSourceTokens && (pair.srcToken = collItem), map.items.push(pair);
@@ -3083,7 +3083,7 @@ var require_resolve_end = __commonJS({
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
       if (end) {
-        let hasSpace = !1, sep4 = "";
+        let hasSpace = !1, sep5 = "";
         for (let token of end) {
           let { source, type } = token;
           switch (type) {
@@ -3093,11 +3093,11 @@ var require_resolve_end = __commonJS({
             case "comment": {
               reqSpace && !hasSpace && onError(token, "MISSING_CHAR", "Comments must be separated from other tokens by white space characters");
               let cb = source.substring(1) || " ";
-              comment ? comment += sep4 + cb : comment = cb, sep4 = "";
+              comment ? comment += sep5 + cb : comment = cb, sep5 = "";
               break;
             }
             case "newline":
-              comment && (sep4 += source), hasSpace = !0;
+              comment && (sep5 += source), hasSpace = !0;
               break;
             default:
               onError(token, "UNEXPECTED_TOKEN", `Unexpected ${type} at node end`);
@@ -3123,17 +3123,17 @@ var require_resolve_flow_collection = __commonJS({
       atRoot && (ctx.atRoot = !1), ctx.atKey && (ctx.atKey = !1);
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
-        let collItem = fc.items[i], { start, key, sep: sep4, value } = collItem, props = resolveProps.resolveProps(start, {
+        let collItem = fc.items[i], { start, key, sep: sep5, value } = collItem, props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep4?.[0],
+          next: key ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: !1
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             i === 0 && props.comma ? onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`) : i < fc.items.length - 1 && onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`), props.comment && (coll.comment ? coll.comment += `
 ` + props.comment : coll.comment = props.comment), offset = props.end;
             continue;
@@ -3166,14 +3166,14 @@ var require_resolve_flow_collection = __commonJS({
 ` + prevItemComment : prev.comment = prevItemComment, props.comment = props.comment.substring(prevItemComment.length + 1);
           }
         }
-        if (!isMap3 && !sep4 && !props.found) {
-          let valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap3 && !sep5 && !props.found) {
+          let valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode), offset = valueNode.range[2], isBlock(value) && onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = !0;
           let keyStart = props.end, keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start, null, props, onError);
           isBlock(key) && onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg), ctx.atKey = !1;
-          let valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          let valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -3184,8 +3184,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (let st of sep4) {
+              if (sep5)
+                for (let st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -3196,7 +3196,7 @@ var require_resolve_flow_collection = __commonJS({
               props.start < valueProps.found.offset - 1024 && onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
           } else value && ("source" in value && value.source?.[0] === ":" ? onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`) : onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`));
-          let valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          let valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           valueNode ? isBlock(value) && onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg) : valueProps.comment && (keyNode.comment ? keyNode.comment += `
 ` + valueProps.comment : keyNode.comment = valueProps.comment);
           let pair = new Pair.Pair(keyNode, valueNode);
@@ -3299,7 +3299,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       for (let i = lines2.length - 1; i >= chompStart; --i)
         lines2[i][0].length > trimIndent && (chompStart = i + 1);
-      let value = "", sep4 = "", prevMoreIndented = !1;
+      let value = "", sep5 = "", prevMoreIndented = !1;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + `
 `;
@@ -3311,16 +3311,16 @@ var require_resolve_block_scalar = __commonJS({
           let message = `Block scalar lines must not be less indented than their ${header2.indent ? "explicit indentation indicator" : "first line"}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message), indent = "";
         }
-        type === Scalar2.Scalar.BLOCK_LITERAL ? (value += sep4 + indent.slice(trimIndent) + content, sep4 = `
-`) : indent.length > trimIndent || content[0] === "	" ? (sep4 === " " ? sep4 = `
-` : !prevMoreIndented && sep4 === `
-` && (sep4 = `
+        type === Scalar2.Scalar.BLOCK_LITERAL ? (value += sep5 + indent.slice(trimIndent) + content, sep5 = `
+`) : indent.length > trimIndent || content[0] === "	" ? (sep5 === " " ? sep5 = `
+` : !prevMoreIndented && sep5 === `
+` && (sep5 = `
 
-`), value += sep4 + indent.slice(trimIndent) + content, sep4 = `
-`, prevMoreIndented = !0) : content === "" ? sep4 === `
+`), value += sep5 + indent.slice(trimIndent) + content, sep5 = `
+`, prevMoreIndented = !0) : content === "" ? sep5 === `
 ` ? value += `
-` : sep4 = `
-` : (value += sep4 + content, sep4 = " ", prevMoreIndented = !1);
+` : sep5 = `
+` : (value += sep5 + content, sep5 = " ", prevMoreIndented = !1);
       }
       switch (header2.chomp) {
         case "-":
@@ -3464,15 +3464,15 @@ var require_resolve_flow_scalar = __commonJS({
       } catch {
         trimEnd = /[ \t]+$/, trimBoth = /^[ \t]+|[ \t]+$/g;
       }
-      let res = match[1].replace(trimEnd, ""), sep4 = " ", pos = line.lastIndex;
+      let res = match[1].replace(trimEnd, ""), sep5 = " ", pos = line.lastIndex;
       for (; match = line.exec(source); ) {
         let lm = match[1].replace(trimBoth, "");
-        lm === "" ? sep4 === `
-` ? res += sep4 : sep4 = `
-` : (res += sep4 + lm, sep4 = " "), pos = line.lastIndex;
+        lm === "" ? sep5 === `
+` ? res += sep5 : sep5 = `
+` : (res += sep5 + lm, sep5 = " "), pos = line.lastIndex;
       }
       let last = /[ \t]*(.*)/sy;
-      return last.lastIndex = pos, match = last.exec(source), res + sep4 + (match?.[1] ?? "");
+      return last.lastIndex = pos, match = last.exec(source), res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4097,12 +4097,12 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep4, value }) {
+    function stringifyItem({ start, key, sep: sep5, value }) {
       let res = "";
       for (let st of start)
         res += st.source;
-      if (key && (res += stringifyToken(key)), sep4)
-        for (let st of sep4)
+      if (key && (res += stringifyToken(key)), sep5)
+        for (let st of sep5)
           res += st.source;
       return value && (res += stringifyToken(value)), res;
     }
@@ -5021,13 +5021,13 @@ var require_parser = __commonJS({
       }
       *scalar(scalar) {
         if (this.type === "map-value-ind") {
-          let prev = getPrevProps(this.peek(2)), start = getFirstKeyStartProps(prev), sep4;
-          scalar.end ? (sep4 = scalar.end, sep4.push(this.sourceToken), delete scalar.end) : sep4 = [this.sourceToken];
+          let prev = getPrevProps(this.peek(2)), start = getFirstKeyStartProps(prev), sep5;
+          scalar.end ? (sep5 = scalar.end, sep5.push(this.sourceToken), delete scalar.end) : sep5 = [this.sourceToken];
           let map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep4 }]
+            items: [{ start, key: scalar, sep: sep5 }]
           };
           this.onKeyLine = !0, this.stack[this.stack.length - 1] = map;
         } else
@@ -5129,12 +5129,12 @@ var require_parser = __commonJS({
                       items: [{ start, key: null, sep: [this.sourceToken] }]
                     });
                   else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
-                    let start2 = getFirstKeyStartProps(it.start), key = it.key, sep4 = it.sep;
-                    sep4.push(this.sourceToken), delete it.key, delete it.sep, this.stack.push({
+                    let start2 = getFirstKeyStartProps(it.start), key = it.key, sep5 = it.sep;
+                    sep5.push(this.sourceToken), delete it.key, delete it.sep, this.stack.push({
                       type: "block-map",
                       offset: this.offset,
                       indent: this.indent,
-                      items: [{ start: start2, key, sep: sep4 }]
+                      items: [{ start: start2, key, sep: sep5 }]
                     });
                   } else start.length > 0 ? it.sep = it.sep.concat(start, this.sourceToken) : it.sep.push(this.sourceToken);
                 else if (includesToken(it.start, "newline"))
@@ -5278,13 +5278,13 @@ var require_parser = __commonJS({
           else if (this.type === "map-value-ind" && parent.type !== "flow-collection") {
             let prev = getPrevProps(parent), start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            let sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            let sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             let map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = !0, this.stack[this.stack.length - 1] = map;
           } else
@@ -8391,30 +8391,30 @@ var require_fast_uri = __commonJS({
         throw new Error(resolved.error);
       return schemelessOptions.skipEscape = !0, serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       let target = {};
-      if (skipNormalization || (base = parse(serialize(base, options), options), relative3 = parse(serialize(relative3, options), options)), options = options || {}, !options.tolerant && relative3.scheme)
-        target.scheme = relative3.scheme, target.userinfo = relative3.userinfo, target.host = relative3.host, target.port = relative3.port, target.path = removeDotSegments(relative3.path || ""), target.query = relative3.query;
+      if (skipNormalization || (base = parse(serialize(base, options), options), relative4 = parse(serialize(relative4, options), options)), options = options || {}, !options.tolerant && relative4.scheme)
+        target.scheme = relative4.scheme, target.userinfo = relative4.userinfo, target.host = relative4.host, target.port = relative4.port, target.path = removeDotSegments(relative4.path || ""), target.query = relative4.query;
       else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0)
-          target.userinfo = relative3.userinfo, target.host = relative3.host, target.port = relative3.port, target.path = removeDotSegments(relative3.path || ""), target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0)
+          target.userinfo = relative4.userinfo, target.host = relative4.host, target.port = relative4.port, target.path = removeDotSegments(relative4.path || ""), target.query = relative4.query;
         else {
-          if (!relative3.path)
-            target.path = base.path, relative3.query !== void 0 ? target.query = relative3.query : target.query = base.query;
+          if (!relative4.path)
+            target.path = base.path, relative4.query !== void 0 ? target.query = relative4.query : target.query = base.query;
           else {
-            if (relative3.path[0] === "/")
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/")
+              target.path = removeDotSegments(relative4.path);
             else {
               let baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
-              baseHasAuthority && !base.path ? target.path = "/" + relative3.path : base.path ? target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path : target.path = relative3.path, target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
+              baseHasAuthority && !base.path ? target.path = "/" + relative4.path : base.path ? target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path : target.path = relative4.path, target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo, target.host = base.host, target.port = base.port;
         }
         target.scheme = base.scheme;
       }
-      return target.fragment = relative3.fragment, target;
+      return target.fragment = relative4.fragment, target;
     }
     function equal(uriA, uriB, options) {
       let normalizedA = normalizeComparableURI(uriA, options), normalizedB = normalizeComparableURI(uriB, options);
@@ -11329,9 +11329,9 @@ var require_parse = __commonJS({
           if (opts.posix !== !1 && value === ":") {
             let inner = prev.value.slice(1);
             if (inner.includes("[") && (prev.posix = !0, inner.includes(":"))) {
-              let idx = prev.value.lastIndexOf("["), pre = prev.value.slice(0, idx), rest2 = prev.value.slice(idx + 2), posix = POSIX_REGEX_SOURCE[rest2];
-              if (posix) {
-                prev.value = pre + posix, state.backtrack = !0, advance(), !bos.output && tokens.indexOf(prev) === 1 && (bos.output = ONE_CHAR);
+              let idx = prev.value.lastIndexOf("["), pre = prev.value.slice(0, idx), rest2 = prev.value.slice(idx + 2), posix3 = POSIX_REGEX_SOURCE[rest2];
+              if (posix3) {
+                prev.value = pre + posix3, state.backtrack = !0, advance(), !bos.output && tokens.indexOf(prev) === 1 && (bos.output = ONE_CHAR);
                 continue;
               }
             }
@@ -11665,7 +11665,7 @@ var require_picomatch = __commonJS({
       let isState = isObject2(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob != "string" && !isState)
         throw new TypeError("Expected pattern to be a non-empty string");
-      let opts = options || {}, posix = opts.windows, regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, !1, !0), state = regex.state;
+      let opts = options || {}, posix3 = opts.windows, regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, !1, !0), state = regex.state;
       delete regex.state;
       let isIgnored = () => !1;
       if (opts.ignore) {
@@ -11673,20 +11673,20 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       let matcher = (input, returnObject = !1) => {
-        let { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix }), result2 = { glob, state, regex, posix, input, output, match, isMatch };
+        let { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix3 }), result2 = { glob, state, regex, posix: posix3, input, output, match, isMatch };
         return typeof opts.onResult == "function" && opts.onResult(result2), isMatch === !1 ? (result2.isMatch = !1, returnObject ? result2 : !1) : isIgnored(input) ? (typeof opts.onIgnore == "function" && opts.onIgnore(result2), result2.isMatch = !1, returnObject ? result2 : !1) : (typeof opts.onMatch == "function" && opts.onMatch(result2), returnObject ? result2 : !0);
       };
       return returnState && (matcher.state = state), matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input != "string")
         throw new TypeError("Expected input to be a string");
       if (input === "")
         return { isMatch: !1, output: "" };
-      let opts = options || {}, format = opts.format || (posix ? utils.toPosixSlashes : null), match = input === glob, output = match && format ? format(input) : input;
-      return match === !1 && (output = format ? format(input) : input, match = output === glob), (match === !1 || opts.capture === !0) && (opts.matchBase === !0 || opts.basename === !0 ? match = picomatch2.matchBase(input, regex, options, posix) : match = regex.exec(output)), { isMatch: !!match, match, output };
+      let opts = options || {}, format = opts.format || (posix3 ? utils.toPosixSlashes : null), match = input === glob, output = match && format ? format(input) : input;
+      return match === !1 && (output = format ? format(input) : input, match = output === glob), (match === !1 || opts.capture === !0) && (opts.matchBase === !0 || opts.basename === !0 ? match = picomatch2.matchBase(input, regex, options, posix3) : match = regex.exec(output)), { isMatch: !!match, match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => (glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options)).test(utils.basename(input, { windows: posix }));
+    picomatch2.matchBase = (input, glob, options, posix3 = options && options.windows) => (glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options)).test(utils.basename(input, { windows: posix3 }));
     picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
     picomatch2.parse = (pattern, options) => Array.isArray(pattern) ? pattern.map((p) => picomatch2.parse(p, options)) : parse(pattern, { ...options, fastpaths: !1 });
     picomatch2.scan = (input, options) => scan(input, options);
@@ -12312,7 +12312,7 @@ var require_ignore = __commonJS({
 // packages/action/src/commands/check.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { existsSync as existsSync2, mkdirSync, statSync as statSync2, writeFileSync } from "node:fs";
-import * as nodePath4 from "node:path";
+import * as nodePath5 from "node:path";
 
 // packages/core/src/findings.ts
 var SEVERITY_RANK = { error: 3, warning: 2, info: 1 };
@@ -18456,17 +18456,26 @@ function isDirectory(path) {
 // packages/core/src/node/check-directory.ts
 import { existsSync, promises as fs2 } from "node:fs";
 import * as nodePath2 from "node:path";
-async function readPolicyText(root) {
+function policyKey(root, policyFile) {
+  let rel = nodePath2.relative(root, nodePath2.resolve(root, policyFile));
+  return nodePath2.isAbsolute(rel) ? rel : rel.split(nodePath2.sep).join("/");
+}
+async function readPolicyFile(root, key, missingIsProblem) {
+  let buf;
+  try {
+    buf = await fs2.readFile(nodePath2.resolve(root, key));
+  } catch (err) {
+    let code3 = err.code;
+    return code3 === "ENOENT" && !missingIsProblem ? void 0 : { path: key, problem: code3 === "ENOENT" ? "does not exist" : code3 === "EISDIR" ? "is a folder" : `could not be read (${code3 ?? "error"})` };
+  }
+  let decoded = decodeText(buf);
+  return "problem" in decoded ? { path: key, problem: decoded.problem } : { path: key, text: decoded.text };
+}
+async function readPolicyText(root, policyFile) {
+  if (policyFile !== void 0) return await readPolicyFile(root, policyKey(root, policyFile), !0);
   for (let name of POLICY_FILE_NAMES) {
-    let abs = nodePath2.join(root, name), buf;
-    try {
-      buf = await fs2.readFile(abs);
-    } catch (err) {
-      if (err.code === "ENOENT") continue;
-      return { path: name, problem: `could not be read (${err.code ?? "error"})` };
-    }
-    let decoded = decodeText(buf);
-    return "problem" in decoded ? { path: name, problem: decoded.problem } : { path: name, text: decoded.text };
+    let found = await readPolicyFile(root, name, !1);
+    if (found) return found;
   }
   return {};
 }
@@ -18474,12 +18483,17 @@ function inScope(file, only) {
   return only?.length ? only.some((p) => p === "" || p === "." || file === p || file.startsWith(p.endsWith("/") ? p : `${p}/`)) : !0;
 }
 async function checkDirectory(rootDir, options = {}) {
-  let root = nodePath2.resolve(rootDir), pol = await readPolicyText(root), loaded;
-  pol.problem && pol.path ? (loaded = policyFromText(void 0, void 0), loaded.problems.push({ message: `${pol.path} ${pol.problem}`, loc: { file: pol.path, span: { start: 0, end: 0 }, path: [] }, severity: "error" })) : loaded = policyFromText(pol.path, pol.text);
-  let collected = await collectWorkspace(root, { maxFileSize: options.maxFileSize, ignore: loaded.policy.ignore }), files = /* @__PURE__ */ new Map();
-  for (let [path, text] of collected.texts) files.set(path, analyzeFile(path, text));
+  let root = nodePath2.resolve(rootDir), pol = await readPolicyText(root, options.policyFile), loaded;
+  if (pol.problem && pol.path) {
+    loaded = policyFromText(void 0, void 0);
+    let which = options.policyFile !== void 0 ? "The policy file" : pol.path;
+    loaded.problems.push({ message: `${which} ${pol.problem}`, loc: { file: pol.path, span: { start: 0, end: 0 }, path: [] }, severity: "error" });
+  } else loaded = policyFromText(pol.path, pol.text);
+  let collected = await collectWorkspace(root, { maxFileSize: options.maxFileSize, ignore: loaded.policy.ignore }), files = /* @__PURE__ */ new Map(), isPolicy = options.policyFile !== void 0 ? (path) => path === pol.path : void 0;
+  for (let [path, text] of collected.texts) files.set(path, analyzeFile(path, text, isPolicy ? { policy: isPolicy(path) } : {}));
+  pol.path && pol.text !== void 0 && !files.has(pol.path) && files.set(pol.path, analyzeFile(pol.path, pol.text, { policy: !0 }));
   let notes = [...collected.notes];
-  pol.path || notes.unshift(`No aigate.yaml in ${root}: environments come from conventions (folders and file names such as deploy/prod/, workflow environments). Run \`aigate init\` to write a starter policy.`);
+  pol.path ? options.policyFile !== void 0 && !pol.problem && notes.unshift(`Policy read from ${pol.path}.`) : notes.unshift(`No aigate.yaml in ${root}: environments come from conventions (folders and file names such as deploy/prod/, workflow environments). Run \`aigate init\` to write a starter policy.`);
   let result2 = checkAnalyzed(files, loaded, { env: options.env, now: options.now, fileProblems: collected.problems }), only = options.only?.map((p) => p.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/$/, "")), sources = /* @__PURE__ */ new Map();
   for (let [p, f] of files) sources.set(p, f.source);
   return {
@@ -18716,6 +18730,9 @@ function appendSummary(env, markdown) {
 `, "utf8"), !0) : !1;
 }
 
+// packages/action/src/check/rank.ts
+import * as nodePath4 from "node:path";
+
 // packages/action/src/check/diff.ts
 function addedLines(patch) {
   let out = /* @__PURE__ */ new Set(), next = 0, inHunk = !1;
@@ -18850,7 +18867,7 @@ function rankFindings(findings, changes) {
   return findings.map((finding) => ({ finding, touch: touchOf(finding, changes) })).sort(compareRanked);
 }
 function joinPath(prefix, file) {
-  return !prefix || !hasFile2({ file }) ? file : `${prefix}/${file}`;
+  return !prefix || !hasFile2({ file }) ? file : file.startsWith("../") ? nodePath4.posix.normalize(`${prefix}/${file}`) : `${prefix}/${file}`;
 }
 function relocate(loc, prefix) {
   return { ...loc, file: joinPath(prefix, loc.file) };
@@ -19316,13 +19333,15 @@ function readInputs(rt) {
     checkName: getInput(env, "check-name") ?? "aigate",
     requirePolicy: getBooleanInput(env, "require-policy", !1)
   }, token = getInput(env, "token");
-  return token && (inputs.token = token), inputs;
+  token && (inputs.token = token);
+  let policy = getInput(env, "policy");
+  return policy && (inputs.policy = policy), inputs;
 }
 function plural4(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;
 }
 function toPosix(p) {
-  return p.split(nodePath4.sep).join("/");
+  return p.split(nodePath5.sep).join("/");
 }
 async function collectChanges(client, repo, pr, workspace, log) {
   let set = emptyChangeSet(), gap;
@@ -19397,10 +19416,17 @@ function missingPolicyFinding(prefix) {
   };
 }
 async function runCheckCommand(rt) {
-  let inputs = readInputs(rt), ctx = readContext(rt.env, rt.cwd), workspace = nodePath4.resolve(rt.cwd, ctx.workspace), root = nodePath4.resolve(workspace, inputs.path), prefix = toPosix(nodePath4.relative(workspace, root));
-  if (prefix === ".." || prefix.startsWith("../") || nodePath4.isAbsolute(prefix)) throw new InputError(`input 'path' (${inputs.path}) is outside the workspace ${workspace}`);
+  let inputs = readInputs(rt), ctx = readContext(rt.env, rt.cwd), workspace = nodePath5.resolve(rt.cwd, ctx.workspace), root = nodePath5.resolve(workspace, inputs.path), prefix = toPosix(nodePath5.relative(workspace, root));
+  if (prefix === ".." || prefix.startsWith("../") || nodePath5.isAbsolute(prefix)) throw new InputError(`input 'path' (${inputs.path}) is outside the workspace ${workspace}`);
   if (!existsSync2(root) || !statSync2(root).isDirectory()) throw new InputError(`input 'path' (${inputs.path}) is not a folder in the workspace ${workspace}`);
-  let result2 = await checkDirectory(root), findings = result2.findings.map((f) => toRepoPaths(f, prefix)), suppressed = result2.suppressed.map((f) => toRepoPaths(f, prefix)), policyFile = result2.policy.policy.file ?? (prefix ? `${prefix}/aigate.yaml` : "aigate.yaml");
+  let policyFile;
+  if (inputs.policy !== void 0) {
+    policyFile = nodePath5.resolve(workspace, inputs.policy);
+    let rel = toPosix(nodePath5.relative(workspace, policyFile));
+    if (rel === ".." || rel.startsWith("../") || nodePath5.isAbsolute(rel)) throw new InputError(`input 'policy' (${inputs.policy}) is outside the workspace ${workspace}`);
+    if (existsSync2(policyFile) && statSync2(policyFile).isDirectory()) throw new InputError(`input 'policy' (${inputs.policy}) is a folder, not a policy file`);
+  }
+  let result2 = await checkDirectory(root, { policyFile }), findings = result2.findings.map((f) => toRepoPaths(f, prefix)), suppressed = result2.suppressed.map((f) => toRepoPaths(f, prefix)), policyPath = result2.policy.policy.file ?? result2.policy.problems.find((p) => p.severity === "error")?.loc.file ?? "aigate.yaml", policyName = prefix ? nodePath5.posix.normalize(`${prefix}/${policyPath}`) : policyPath;
   inputs.requirePolicy && result2.policy.policy.fromConventions && !result2.policy.problems.length && findings.push(missingPolicyFinding(prefix));
   let notices = [];
   ctx.eventProblem && notices.push(`The event payload could not be used (${ctx.eventProblem}): findings are not ranked against a pull request.`);
@@ -19412,16 +19438,16 @@ async function runCheckCommand(rt) {
     onRetry: (r) => rt.log(plainLine(`aigate: ${r.method} ${r.path} answered ${r.status ?? r.reason}; retrying in ${(r.delayMs / 1e3).toFixed(r.delayMs % 1e3 ? 1 : 0)} s (retry ${r.attempt}).`))
   }) : void 0, pr = ctx.pullRequest, changes;
   pr && (changes = await collectChanges(client, repo, pr, workspace, rt.log), changes.complete || notices.push(`The change set of this pull request is incomplete: ${changes.problems.join(" ")}`));
-  let ranked = rankFindings(findings, changes), verdict = verdictOf(findings, inputs.failOn, policyFile), existsCache = /* @__PURE__ */ new Map(), exists = (repoPath) => {
+  let ranked = rankFindings(findings, changes), verdict = verdictOf(findings, inputs.failOn, policyName), existsCache = /* @__PURE__ */ new Map(), exists = (repoPath) => {
     let hit = existsCache.get(repoPath);
     if (hit === void 0) {
-      let abs = nodePath4.resolve(workspace, repoPath);
-      hit = !toPosix(nodePath4.relative(workspace, abs)).startsWith("..") && existsSync2(abs) && statSync2(abs).isFile(), existsCache.set(repoPath, hit);
+      let abs = nodePath5.resolve(workspace, repoPath);
+      hit = !toPosix(nodePath5.relative(workspace, abs)).startsWith("..") && existsSync2(abs) && statSync2(abs).isFile(), existsCache.set(repoPath, hit);
     }
     return hit;
-  }, sarifPath = nodePath4.resolve(workspace, inputs.sarifFile), sarif = formatReport("sarif", { findings, suppressed, notes: result2.notes, rules: ALL_RULES, root: workspace, filesChecked: result2.filesChecked, color: !1, toolVersion: VERSION }), sarifWritten = !0;
+  }, sarifPath = nodePath5.resolve(workspace, inputs.sarifFile), sarif = formatReport("sarif", { findings, suppressed, notes: result2.notes, rules: ALL_RULES, root: workspace, filesChecked: result2.filesChecked, color: !1, toolVersion: VERSION }), sarifWritten = !0;
   try {
-    mkdirSync(nodePath4.dirname(sarifPath), { recursive: !0 }), writeFileSync(sarifPath, sarif, "utf8");
+    mkdirSync(nodePath5.dirname(sarifPath), { recursive: !0 }), writeFileSync(sarifPath, sarif, "utf8");
   } catch (err) {
     sarifWritten = !1, notices.push(`The SARIF file ${inputs.sarifFile} could not be written (${err.message}).`);
   }
@@ -19446,7 +19472,7 @@ async function runCheckCommand(rt) {
   for (let line of stylish.replace(/\n$/, "").split(`
 `)) rt.log(plainLine(line));
   rt.log(`::${stop}::`), endGroup(rt);
-  let delivery = [annotationNote, checkRun.status, sarifWritten ? `SARIF for code scanning: \`${toPosix(nodePath4.relative(workspace, sarifPath))}\`.` : "No SARIF file was written."].filter(Boolean), summary = renderSummary({ ...base, delivery }, JOB_SUMMARY_LIMIT, exists);
+  let delivery = [annotationNote, checkRun.status, sarifWritten ? `SARIF for code scanning: \`${toPosix(nodePath5.relative(workspace, sarifPath))}\`.` : "No SARIF file was written."].filter(Boolean), summary = renderSummary({ ...base, delivery }, JOB_SUMMARY_LIMIT, exists);
   appendSummary(rt.env, summary) || rt.log(plainLine("aigate: GITHUB_STEP_SUMMARY is not set: no job summary written."));
   let count = (s) => findings.filter((f) => f.severity === s).length;
   return setOutputs(rt.env, {
@@ -19463,7 +19489,7 @@ async function runCheckCommand(rt) {
 // packages/action/src/commands/gate.ts
 import { randomUUID as randomUUID3 } from "node:crypto";
 import { existsSync as existsSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import * as nodePath5 from "node:path";
+import * as nodePath6 from "node:path";
 
 // packages/action/src/gate/github.ts
 var ActionGateGitHub = class {
@@ -19630,7 +19656,9 @@ function expectedAction(event) {
 // packages/action/src/commands/gate.ts
 var DEFAULT_GATE_CHECK_NAME = "aigate gate";
 function readInputs2(rt) {
-  let env = rt.env, inputs = {
+  let env = rt.env;
+  if (getInput(env, "policy")) throw new InputError("input 'policy' is for `check`: the gate reads aigate.yaml as it is at the pull request's base commit");
+  let inputs = {
     path: getInput(env, "path") ?? ".",
     checkName: getInput(env, "gate-check-name") ?? DEFAULT_GATE_CHECK_NAME,
     checkRun: getBooleanInput(env, "check-run", !0)
@@ -19726,8 +19754,8 @@ ${message.replace(/[<>]/g, (c) => c === "<" ? "&lt;" : "&gt;")}
 `), setOutputs(rt.env, { conclusion: "failure", promotions: 0, missing: 1, "check-run-id": "" }), 1;
 }
 async function runGateCommand(rt) {
-  let inputs = readInputs2(rt), ctx = readContext(rt.env, rt.cwd), workspace = nodePath5.resolve(rt.cwd, ctx.workspace), root = nodePath5.resolve(workspace, inputs.path), rel = nodePath5.relative(workspace, root);
-  if (rel === ".." || rel.startsWith(`..${nodePath5.sep}`) || nodePath5.isAbsolute(rel)) throw new InputError(`input 'path' (${inputs.path}) is outside the workspace ${workspace}`);
+  let inputs = readInputs2(rt), ctx = readContext(rt.env, rt.cwd), workspace = nodePath6.resolve(rt.cwd, ctx.workspace), root = nodePath6.resolve(workspace, inputs.path), rel = nodePath6.relative(workspace, root);
+  if (rel === ".." || rel.startsWith(`..${nodePath6.sep}`) || nodePath6.isAbsolute(rel)) throw new InputError(`input 'path' (${inputs.path}) is outside the workspace ${workspace}`);
   let event;
   try {
     event = readGateEvent(rt.env);
@@ -19743,7 +19771,7 @@ async function runGateCommand(rt) {
   if (!existsSync3(root) || !statSync3(root).isDirectory()) topProblem = `input 'path' (${inputs.path}) is not a folder in the workspace: check the repository out first (actions/checkout with fetch-depth: 0)`;
   else
     try {
-      top = await gitTopLevel(root), prefix = nodePath5.relative(realpathSync2(top), realpathSync2(root)).split(nodePath5.sep).join("/"), prefix.startsWith("..") && (topProblem = `input 'path' (${inputs.path}) is outside the git clone of the workspace`);
+      top = await gitTopLevel(root), prefix = nodePath6.relative(realpathSync2(top), realpathSync2(root)).split(nodePath6.sep).join("/"), prefix.startsWith("..") && (topProblem = `input 'path' (${inputs.path}) is outside the git clone of the workspace`);
     } catch {
       topProblem = "the workspace is not a git clone: check the repository out with actions/checkout and fetch-depth: 0 before this step; the gate reads the files of the base and head commits with git";
     }

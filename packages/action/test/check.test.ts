@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { checkDirectory } from '@aigate/core/node';
@@ -394,6 +394,33 @@ describe('policy problems and inputs', () => {
     const strict = await runAction({ workspace: ws, inputs: { 'fail-on': 'never', 'require-policy': 'true', 'check-run': 'false' } });
     expect(strict.code).toBe(1);
     expect(byLevel(strict, 'error')[0]!.message).toMatch(/^No policy file: aigate\.yaml does not exist/);
+  });
+
+  it('the policy input: a policy file elsewhere in the workspace replaces aigate.yaml; a missing one fails the step', async () => {
+    const ws = workspace();
+    const policy = readFileSync(nodePath.join(ws, 'aigate.yaml'), 'utf8');
+    mkdirSync(nodePath.join(ws, 'governance'));
+    writeFileSync(nodePath.join(ws, 'governance', 'team.yaml'), policy.replace('rules:\n', 'rules:\n  promotion/prod-version-tested: off\n'));
+    const flagged = (r: Awaited<ReturnType<typeof runAction>>): boolean => r.annotations.some((a) => a.props.title?.includes('promotion/prod-version-tested'));
+    const own = await runAction({ workspace: ws, inputs: { 'fail-on': 'never', 'check-run': 'false' } });
+    expect(flagged(own)).toBe(true);
+    const team = await runAction({ workspace: ws, inputs: { 'fail-on': 'never', 'check-run': 'false', policy: 'governance/team.yaml' } });
+    expect(team.code).toBe(0);
+    expect(flagged(team)).toBe(false);
+    expect(team.summary).toContain('Policy read from governance/team.yaml.');
+    // Checking a subfolder with a policy beside it: paths stay relative to the repository.
+    const sub = await runAction({ workspace: ws, inputs: { 'fail-on': 'never', 'check-run': 'false', path: 'deploy', policy: 'governance/missing.yaml' } });
+    expect(sub.code).toBe(1);
+    // No line to point at: the annotation names the file in its message.
+    expect(byLevel(sub, 'error')[0]).toMatchObject({ props: { title: 'aigate: aigate/policy-error' } });
+    expect(byLevel(sub, 'error')[0]!.message).toMatch(/^governance\/missing\.yaml:1: The policy file does not exist/);
+    expect(sub.summary).toMatch(/governance\/missing\.yaml has 1 error/);
+    const outside = await runAction({ workspace: ws, inputs: { policy: '../team.yaml' } });
+    expect(outside.code).toBe(1);
+    expect(outside.annotations[0]!.message).toMatch(/input 'policy' \(\.\.\/team\.yaml\) is outside the workspace/);
+    const gate = await runAction({ workspace: ws, inputs: { command: 'gate', policy: 'governance/team.yaml' } });
+    expect(gate.code).toBe(1);
+    expect(gate.annotations[0]!.message).toMatch(/input 'policy' is for `check`/);
   });
 
   it('a push (no pull request): no files API, one list of findings', async () => {

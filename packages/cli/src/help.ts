@@ -29,6 +29,8 @@ Options:
       --fail-on <level>    error (default), warning, info or never: the lowest severity that makes the exit code 1
       --env <name>         Report only findings of this environment (engine findings are always reported)
       --root <dir>         Repository root (default: the folder holding aigate.yaml or .git)
+      --policy <file>      Policy file to use instead of the root's aigate.yaml (as the editor's
+                           aigate.policyPath setting); a missing one is a configuration error
       --max-file-size <n>  Largest file to read, in KiB (default 1024)
       --color / --no-color Force colour on or off (default: on for a terminal)
   -h, --help               Show this help

@@ -119,6 +119,40 @@ describe('aigate check', () => {
     expect(r.stdout).toContain("environments[0].fiels: unknown key 'fiels' (did you mean 'files'?)");
   });
 
+  it('reads the policy given with --policy, inside or outside the repository, and leaves aigate.yaml alone then', () => {
+    const latest = { 'deploy/prod/blue.yml': DEPLOYMENT('azureml:chat@latest') };
+    // The root policy turns the finding off; the team policy keeps it.
+    const root = repo({ ...latest, 'aigate.yaml': 'version: 1\nrules:\n  versioning/model-pinned: off\n', 'governance/team.yml': 'version: 1\nrules:\n  versioning/model-pinned: error\n' });
+    const own = run(['check'], root);
+    expect(own.code, own.stdout).toBe(0);
+    expect(own.stdout).not.toContain('versioning/model-pinned');
+    const inside = run(['check', '--policy', 'governance/team.yml'], root);
+    expect(inside.code, inside.stdout).toBe(1);
+    expect(inside.stdout).toMatch(/error .*versioning\/model-pinned/);
+    expect(inside.stdout).toContain('Policy read from governance/team.yml.');
+    const shared = path.join(dir, `shared-${path.basename(root)}.yaml`);
+    writeFileSync(shared, 'version: 1\nrules:\n  versioning/model-pinned: info\n');
+    const outside = run(['check', '--fail-on', 'info', '--policy', shared, '-f', 'json'], root);
+    expect(outside.code).toBe(1);
+    const json = JSON.parse(outside.stdout) as { findings: Array<{ ruleId: string; severity: string }> };
+    expect(json.findings.filter((f) => f.ruleId === 'versioning/model-pinned').map((f) => f.severity)).toEqual(['info']);
+  });
+
+  it('exits 2 when the --policy file is missing or broken, with its line, and never falls back to conventions', () => {
+    const root = repo({ 'deploy/prod/blue.yml': DEPLOYMENT('azureml:chat:1') });
+    const missing = run(['check', '--policy', 'governance/none.yaml'], root);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toMatch(/governance\/none\.yaml\n +1:1 +error +The policy file does not exist/);
+    expect(missing.stdout).not.toMatch(/No aigate\.yaml/);
+    expect(missing.stderr).toContain('the policy governance/none.yaml has errors');
+    const shared = path.join(dir, `broken-${path.basename(root)}.yaml`);
+    writeFileSync(shared, 'version: 1\nenvironmnts: []\n');
+    const broken = run(['check', '--policy', shared], root);
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toMatch(/2:1 +error +environmnts: unknown key 'environmnts'/);
+    expect(run(['check', '--policy', 'deploy'], root).stderr).toMatch(/--policy takes a file/);
+  });
+
   it('exits 2 on usage errors', () => {
     const root = repo({});
     expect(run(['check', '--format', 'xml'], root)).toMatchObject({ code: 2 });

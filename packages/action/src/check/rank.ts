@@ -1,4 +1,5 @@
 import { SEVERITY_RANK, type Finding, type Location, type SuppressedFinding } from '@aigate/core';
+import * as nodePath from 'node:path';
 import { onChangedLine, type ChangeSet } from './changes.js';
 
 /** How a finding relates to the pull request. */
@@ -50,7 +51,8 @@ export function rankFindings(findings: readonly Finding[], changes: ChangeSet | 
 
 function joinPath(prefix: string, file: string): string {
   if (!prefix || !hasFile({ file } as Location)) return file;
-  return `${prefix}/${file}`;
+  // A policy file outside the checked folder is `../...` from it.
+  return file.startsWith('../') ? nodePath.posix.normalize(`${prefix}/${file}`) : `${prefix}/${file}`;
 }
 
 function relocate(loc: Location, prefix: string): Location {

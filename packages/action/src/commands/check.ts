@@ -30,6 +30,7 @@ interface CheckInputs {
   checkRun: boolean;
   checkName: string;
   requirePolicy: boolean;
+  policy?: string;
 }
 
 function readInputs(rt: ActionRuntime): CheckInputs {
@@ -44,6 +45,8 @@ function readInputs(rt: ActionRuntime): CheckInputs {
   };
   const token = getInput(env, 'token');
   if (token) inputs.token = token;
+  const policy = getInput(env, 'policy');
+  if (policy) inputs.policy = policy;
   return inputs;
 }
 
@@ -183,11 +186,20 @@ export async function runCheckCommand(rt: ActionRuntime): Promise<number> {
   if (prefix === '..' || prefix.startsWith('../') || nodePath.isAbsolute(prefix)) throw new InputError(`input 'path' (${inputs.path}) is outside the workspace ${workspace}`);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new InputError(`input 'path' (${inputs.path}) is not a folder in the workspace ${workspace}`);
 
+  let policyFile: string | undefined;
+  if (inputs.policy !== undefined) {
+    policyFile = nodePath.resolve(workspace, inputs.policy);
+    const rel = toPosix(nodePath.relative(workspace, policyFile));
+    if (rel === '..' || rel.startsWith('../') || nodePath.isAbsolute(rel)) throw new InputError(`input 'policy' (${inputs.policy}) is outside the workspace ${workspace}`);
+    if (existsSync(policyFile) && statSync(policyFile).isDirectory()) throw new InputError(`input 'policy' (${inputs.policy}) is a folder, not a policy file`);
+  }
+
   // 1. Lint the tree as checked out.
-  const result = await checkDirectory(root);
+  const result = await checkDirectory(root, { policyFile });
   const findings: Finding[] = result.findings.map((f) => toRepoPaths(f, prefix));
   const suppressed: SuppressedFinding[] = result.suppressed.map((f) => toRepoPaths(f, prefix));
-  const policyFile = result.policy.policy.file ?? (prefix ? `${prefix}/aigate.yaml` : 'aigate.yaml');
+  const policyPath = result.policy.policy.file ?? result.policy.problems.find((p) => p.severity === 'error')?.loc.file ?? 'aigate.yaml';
+  const policyName = prefix ? nodePath.posix.normalize(`${prefix}/${policyPath}`) : policyPath;
   if (inputs.requirePolicy && result.policy.policy.fromConventions && !result.policy.problems.length) findings.push(missingPolicyFinding(prefix));
 
   const notices: string[] = [];
@@ -213,7 +225,7 @@ export async function runCheckCommand(rt: ActionRuntime): Promise<number> {
 
   // 3. Rank and decide.
   const ranked = rankFindings(findings, changes);
-  const verdict = verdictOf(findings, inputs.failOn, policyFile);
+  const verdict = verdictOf(findings, inputs.failOn, policyName);
   const existsCache = new Map<string, boolean>();
   const exists = (repoPath: string): boolean => {
     let hit = existsCache.get(repoPath);

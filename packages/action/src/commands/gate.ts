@@ -25,6 +25,8 @@ interface GateInputs {
 
 function readInputs(rt: ActionRuntime): GateInputs {
   const env = rt.env;
+  // The gate's policy is the base commit's aigate.yaml; a path from the workflow (which the pull request can edit) must not change it.
+  if (getInput(env, 'policy')) throw new InputError("input 'policy' is for `check`: the gate reads aigate.yaml as it is at the pull request's base commit");
   const inputs: GateInputs = {
     path: getInput(env, 'path') ?? '.',
     checkName: getInput(env, 'gate-check-name') ?? DEFAULT_GATE_CHECK_NAME,

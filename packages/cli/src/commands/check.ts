@@ -12,6 +12,7 @@ export interface CheckArgs {
   failOn?: string;
   env?: string;
   root?: string;
+  policy?: string;
   maxFileSize?: string;
   color?: boolean;
 }
@@ -51,7 +52,9 @@ export async function runCheckCommand(args: CheckArgs, io: Io): Promise<number> 
   }
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`the root ${root} is not a folder`);
 
-  const result = await checkDirectory(root, { env: args.env, maxFileSize, only });
+  const policyFile = args.policy === undefined ? undefined : nodePath.resolve(io.cwd, args.policy);
+  if (policyFile !== undefined && existsSync(policyFile) && statSync(policyFile).isDirectory()) throw new UsageError(`--policy takes a file, and ${args.policy} is a folder`);
+  const result = await checkDirectory(root, { env: args.env, maxFileSize, only, policyFile });
   if (args.env) {
     const known = new Set([...result.model.chain, ...result.policy.policy.environments.map((e) => e.name)]);
     for (const r of [...result.model.deployments, ...result.model.jobs]) {
@@ -80,7 +83,8 @@ export async function runCheckCommand(args: CheckArgs, io: Io): Promise<number> 
     io.stderr(`aigate: wrote ${format} report to ${nodePath.relative(io.cwd, out) || out}\n`);
   } else io.stdout(report.endsWith('\n') || report === '' ? report : `${report}\n`);
   if (result.policy.problems.some((p) => p.severity === 'error')) {
-    io.stderr(`aigate: ${result.policy.policy.file ?? 'aigate.yaml'} has errors (see the aigate/policy-error findings); fix it first.\n`);
+    const file = result.policy.policy.file ?? result.policy.problems.find((p) => p.severity === 'error')?.loc.file ?? 'aigate.yaml';
+    io.stderr(`aigate: the policy ${file} has errors (see the aigate/policy-error findings); fix it first.\n`);
     return EXIT.usage;
   }
   return exceedsThreshold(result.findings, failOn) ? EXIT.findings : EXIT.clean;
