@@ -18411,6 +18411,7 @@ async function collectWorkspace(rootDir, options = {}) {
       out.notes.push(`${relDir || "."}: folder could not be read (${err.code ?? "error"}); skipped`);
       return;
     }
+    await breathe();
     let active = layers;
     if (entries.some((e) => e.name === ".gitignore"))
       try {

@@ -116,6 +116,8 @@ export async function collectWorkspace(rootDir: string, options: CollectOptions 
       out.notes.push(`${relDir || '.'}: folder could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
       return;
     }
+    // Large trees with few YAML files: let other work in between folders too.
+    await breathe();
     let active = layers;
     if (entries.some((e) => e.name === '.gitignore')) {
       try {
