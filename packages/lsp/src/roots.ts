@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ignoreFactory from 'ignore';
 import { POLICY_FILE_NAMES, policyFromText, WorkspaceIndex } from '@aigate/core';
-import { collectWorkspace, decodeText, DEFAULT_MAX_FILE_SIZE, findRoot } from '@aigate/core/node';
+import { collectWorkspace, decodeText, DEFAULT_MAX_FILE_SIZE, findRoot, policyKey } from '@aigate/core/node';
 
 /** The policy as read before the folder: its text, or why it could not be read, and its `ignore:` list. */
 interface PolicyRead {
@@ -53,7 +53,7 @@ export class Root {
     const resolved = abs === undefined ? undefined : nodePath.resolve(this.dir, abs);
     if (resolved === this.policyAbs) return false;
     this.policyAbs = resolved;
-    this.policyKey = resolved === undefined ? undefined : nodePath.relative(this.dir, resolved).split(nodePath.sep).join('/');
+    this.policyKey = resolved === undefined ? undefined : policyKey(this.dir, resolved);
     this.current = new WorkspaceIndex({ now: this.now, policyFile: this.policyKey });
     this.epoch++;
     return true;
