@@ -18,6 +18,7 @@ interface Manifest {
   type?: string;
   engines: { vscode: string };
   activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] } };
   devDependencies: Record<string, string>;
   dependencies?: Record<string, string>;
   contributes: {
@@ -67,6 +68,14 @@ describe('package.json', () => {
     expect(props['aigate.minimumSeverity']!.enum).toEqual(['error', 'warning', 'info']);
     expect(props['aigate.codeLens']!.default).toBe(DEFAULT_SETTINGS.codeLens);
     for (const key of RESTART_KEYS) expect(props[`${SECTION}.${key}`]).toBeDefined();
+  });
+
+  it('in Restricted Mode, ignores a policy path that the untrusted workspace sets itself', () => {
+    const trust = manifest.capabilities.untrustedWorkspaces;
+    expect(trust.supported).toBe('limited');
+    expect(trust.restrictedConfigurations).toEqual(['aigate.policyPath']);
+    for (const key of trust.restrictedConfigurations!) expect(manifest.contributes.configuration.properties[key]).toBeDefined();
+    expect(trust.description).toMatch(/policy path/);
   });
 
   it('runs from its bundle, with no runtime dependencies, on VS Code 1.100 or newer', () => {
