@@ -18457,6 +18457,10 @@ function isDirectory(path) {
 // packages/core/src/node/check-directory.ts
 import { existsSync, promises as fs2 } from "node:fs";
 import * as nodePath2 from "node:path";
+function whyUnreadable(err) {
+  let code3 = err?.code;
+  return code3 === "ENOENT" ? "does not exist" : code3 === "EISDIR" ? "is a folder" : `could not be read (${code3 ?? "error"})`;
+}
 function policyKey(root, policyFile) {
   let rel = nodePath2.relative(root, nodePath2.resolve(root, policyFile));
   return nodePath2.isAbsolute(rel) ? rel : rel.split(nodePath2.sep).join("/");
@@ -18466,8 +18470,7 @@ async function readPolicyFile(root, key, missingIsProblem) {
   try {
     buf = await fs2.readFile(nodePath2.resolve(root, key));
   } catch (err) {
-    let code3 = err.code;
-    return code3 === "ENOENT" && !missingIsProblem ? void 0 : { path: key, problem: code3 === "ENOENT" ? "does not exist" : code3 === "EISDIR" ? "is a folder" : `could not be read (${code3 ?? "error"})` };
+    return err.code === "ENOENT" && !missingIsProblem ? void 0 : { path: key, problem: whyUnreadable(err) };
   }
   let decoded = decodeText(buf);
   return "problem" in decoded ? { path: key, problem: decoded.problem } : { path: key, text: decoded.text };

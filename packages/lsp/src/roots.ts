@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ignoreFactory from 'ignore';
 import { POLICY_FILE_NAMES, policyFromText, WorkspaceIndex } from '@aigate/core';
-import { collectWorkspace, decodeText, DEFAULT_MAX_FILE_SIZE, findRoot, policyKey } from '@aigate/core/node';
+import { collectWorkspace, decodeText, DEFAULT_MAX_FILE_SIZE, findRoot, policyKey, whyUnreadable } from '@aigate/core/node';
 
 /** The policy as read before the folder: its text, or why it could not be read, and its `ignore:` list. */
 interface PolicyRead {
@@ -152,10 +152,9 @@ export class Root {
   private async readFile(rel: string): Promise<{ text: string } | { problem: string }> {
     let buf: Buffer;
     try {
-      buf = await fs.readFile(nodePath.join(this.dir, rel));
+      buf = await fs.readFile(nodePath.resolve(this.dir, rel));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return { problem: code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `could not be read (${code ?? 'error'})` };
+      return { problem: whyUnreadable(err) };
     }
     const decoded = decodeText(buf);
     return 'text' in decoded ? decoded : { problem: decoded.problem };
@@ -189,7 +188,7 @@ export class Root {
 
   /** Read one file from disk into the index (or drop it), after a change on disk or a close in the editor. */
   async refreshFromDisk(rel: string): Promise<void> {
-    const abs = nodePath.join(this.dir, rel);
+    const abs = nodePath.resolve(this.dir, rel);
     let stat;
     try {
       stat = await fs.lstat(abs);

@@ -40,6 +40,12 @@ export function findRoot(start: string): string {
   }
 }
 
+/** Why a file could not be read, to follow its name in a message. */
+export function whyUnreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `could not be read (${code ?? 'error'})`;
+}
+
 /** A policy file's path as the check knows it: relative to the root (`../` outside it), absolute on another drive. */
 export function policyKey(root: string, policyFile: string): string {
   const rel = nodePath.relative(root, nodePath.resolve(root, policyFile));
@@ -51,9 +57,8 @@ async function readPolicyFile(root: string, key: string, missingIsProblem: boole
   try {
     buf = await fs.readFile(nodePath.resolve(root, key));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !missingIsProblem) return undefined;
-    return { path: key, problem: code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `could not be read (${code ?? 'error'})` };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !missingIsProblem) return undefined;
+    return { path: key, problem: whyUnreadable(err) };
   }
   const decoded = decodeText(buf);
   if ('problem' in decoded) return { path: key, problem: decoded.problem };
