@@ -18493,8 +18493,8 @@ async function checkDirectory(rootDir, options = {}) {
     let which = options.policyFile !== void 0 ? "The policy file" : pol.path;
     loaded.problems.push({ message: `${which} ${pol.problem}`, loc: { file: pol.path, span: { start: 0, end: 0 }, path: [] }, severity: "error" });
   } else loaded = policyFromText(pol.path, pol.text);
-  let collected = await collectWorkspace(root, { maxFileSize: options.maxFileSize, ignore: loaded.policy.ignore }), files = /* @__PURE__ */ new Map(), isPolicy = options.policyFile !== void 0 ? (path) => path === pol.path : void 0;
-  for (let [path, text] of collected.texts) files.set(path, analyzeFile(path, text, isPolicy ? { policy: isPolicy(path) } : {}));
+  let collected = await collectWorkspace(root, { maxFileSize: options.maxFileSize, ignore: loaded.policy.ignore }), files = /* @__PURE__ */ new Map();
+  for (let [path, text] of collected.texts) files.set(path, analyzeFile(path, text, { policy: options.policyFile !== void 0 ? path === pol.path : void 0 }));
   pol.path && pol.text !== void 0 && !files.has(pol.path) && files.set(pol.path, analyzeFile(pol.path, pol.text, { policy: !0 }));
   let notes = [...collected.notes];
   pol.path ? options.policyFile !== void 0 && !pol.problem && notes.unshift(`Policy read from ${pol.path}.`) : notes.unshift(`No aigate.yaml in ${root}: environments come from conventions (folders and file names such as deploy/prod/, workflow environments). Run \`aigate init\` to write a starter policy.`);
@@ -18506,6 +18506,7 @@ async function checkDirectory(rootDir, options = {}) {
     suppressed: result2.suppressed.filter((f) => inScope(f.location.file, only)),
     root,
     policy: loaded,
+    policyPath: pol.path,
     notes,
     filesChecked: [...files.values()].filter((f) => f.recognised).length,
     files,
@@ -19430,7 +19431,7 @@ async function runCheckCommand(rt) {
     if (rel === ".." || rel.startsWith("../") || nodePath5.isAbsolute(rel)) throw new InputError(`input 'policy' (${inputs.policy}) is outside the workspace ${workspace}`);
     if (existsSync2(policyFile) && statSync2(policyFile).isDirectory()) throw new InputError(`input 'policy' (${inputs.policy}) is a folder, not a policy file`);
   }
-  let result2 = await checkDirectory(root, { policyFile }), findings = result2.findings.map((f) => toRepoPaths(f, prefix)), suppressed = result2.suppressed.map((f) => toRepoPaths(f, prefix)), policyPath = result2.policy.policy.file ?? result2.policy.problems.find((p) => p.severity === "error")?.loc.file ?? "aigate.yaml", policyName = prefix ? nodePath5.posix.normalize(`${prefix}/${policyPath}`) : policyPath;
+  let result2 = await checkDirectory(root, { policyFile }), findings = result2.findings.map((f) => toRepoPaths(f, prefix)), suppressed = result2.suppressed.map((f) => toRepoPaths(f, prefix)), policyPath = result2.policyPath ?? "aigate.yaml", policyName = prefix ? nodePath5.posix.normalize(`${prefix}/${policyPath}`) : policyPath;
   inputs.requirePolicy && result2.policy.policy.fromConventions && !result2.policy.problems.length && findings.push(missingPolicyFinding(prefix));
   let notices = [];
   ctx.eventProblem && notices.push(`The event payload could not be used (${ctx.eventProblem}): findings are not ranked against a pull request.`);

@@ -69,8 +69,18 @@ export class Root {
     return this.open.get(rel) ?? pathToFileURL(nodePath.isAbsolute(rel) ? rel : nodePath.join(this.dir, rel)).href;
   }
 
+  /** The path of a file below the folder, relative to it; its configured policy file's key wherever that lies. */
   relOf(absPath: string): string | undefined {
     if (this.policyAbs !== undefined && nodePath.resolve(absPath) === this.policyAbs) return this.policyKey;
+    return this.below(absPath);
+  }
+
+  /** True when a file lies below the folder (whatever the policy). */
+  contains(absPath: string): boolean {
+    return this.below(absPath) !== undefined;
+  }
+
+  private below(absPath: string): string | undefined {
     const rel = nodePath.relative(this.dir, absPath);
     if (!rel || rel.startsWith('..') || nodePath.isAbsolute(rel)) return undefined;
     return rel.split(nodePath.sep).join('/');
@@ -101,12 +111,11 @@ export class Root {
     if (this.adhoc && policy.path && policy.text !== undefined) collected.texts.set(policy.path, policy.text);
     for (const n of collected.notes) log(n);
     const keep = new Set<string>([...collected.texts.keys(), ...collected.problems.map((p) => p.file), ...this.open.keys()]);
-    if (this.policyKey !== undefined && collected.texts.has(this.policyKey)) policy.text ??= collected.texts.get(this.policyKey);
+    if (this.policyKey !== undefined) keep.add(this.policyKey);
     for (const p of [...this.index.paths()]) if (!keep.has(p)) this.index.removeFile(p);
     if (this.policyKey !== undefined) {
-      // The configured policy file is read whether or not the folder's file selection has it.
+      // The configured policy file, as read before the folder, whether or not the folder's file selection has it.
       collected.texts.delete(this.policyKey);
-      keep.add(this.policyKey);
       if (!this.open.has(this.policyKey)) {
         if (policy.text !== undefined) this.index.setFile(this.policyKey, policy.text);
         else this.index.setUnreadable(this.policyKey, policy.problem ?? `${this.policyAbs} could not be read.`);
@@ -129,17 +138,16 @@ export class Root {
       const key = this.policyKey;
       if (this.open.has(key)) {
         const text = this.index.text(key);
-        return { path: key, text, ignore: text && /^ignore\s*:/m.test(text) ? readIgnoreList(text) : [] };
+        return { path: key, text, ignore: text === undefined ? [] : readIgnoreList(text) };
       }
       const read = await this.readFile(key);
-      if ('text' in read) return { path: key, text: read.text, ignore: /^ignore\s*:/m.test(read.text) ? readIgnoreList(read.text) : [] };
+      if ('text' in read) return { path: key, text: read.text, ignore: readIgnoreList(read.text) };
       return { path: key, ignore: [], problem: `The policy file ${this.policyAbs} (set by the aigate.policyPath setting) ${read.problem}.` };
     }
     for (const name of POLICY_FILE_NAMES) {
       const text = this.open.has(name) ? this.index.text(name) : await this.readText(name);
       if (text === undefined) continue;
-      const ignore = /^ignore\s*:/m.test(text) ? readIgnoreList(text) : [];
-      return { path: name, text, ignore };
+      return { path: name, text, ignore: readIgnoreList(text) };
     }
     return { ignore: [] };
   }
@@ -249,6 +257,16 @@ function readIgnoreList(text: string): string[] {
   return out;
 }
 
+/** The local path of a `file:` URI (undefined for other schemes and malformed URIs). */
+function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Workspace folders and the files in them. */
 export class Roots {
   private readonly roots: Root[] = [];
@@ -281,30 +299,24 @@ export class Roots {
    * policy of several), else the one `locate` finds.
    */
   locateAll(uri: string): Array<{ root: Root; rel: string }> {
-    let abs: string | undefined;
-    try {
-      abs = uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
-    } catch {
-      abs = undefined;
-    }
-    const owners = abs === undefined ? [] : this.roots.filter((r) => r.policyFile === abs);
-    if (owners.length) return owners.map((root) => ({ root, rel: root.relOf(abs!)! }));
+    const abs = pathOf(uri);
+    const owners = abs === undefined ? [] : this.policyOwners(abs);
+    if (owners.length) return owners;
     const one = this.locate(uri);
     return one ? [one] : [];
   }
 
+  /** The folders whose configured policy is this file, wherever it lies. */
+  private policyOwners(abs: string): Array<{ root: Root; rel: string }> {
+    return this.roots.filter((r) => r.policyFile === abs).map((root) => ({ root, rel: root.relOf(abs)! }));
+  }
+
   /** The root and relative path of a file URI; a root is made up for files outside every folder. */
   locate(uri: string, create = false): { root: Root; rel: string } | undefined {
-    let abs: string;
-    try {
-      if (!uri.startsWith('file:')) return undefined;
-      abs = fileURLToPath(uri);
-    } catch {
-      return undefined;
-    }
-    // A configured policy file belongs to the folders that read it, wherever it lies.
-    const owner = this.roots.find((r) => r.policyFile === abs);
-    if (owner) return { root: owner, rel: owner.relOf(abs)! };
+    const abs = pathOf(uri);
+    if (abs === undefined) return undefined;
+    const [owner] = this.policyOwners(abs);
+    if (owner) return owner;
     let best: { root: Root; rel: string } | undefined;
     for (const root of this.roots) {
       const rel = root.relOf(abs);

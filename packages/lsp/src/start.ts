@@ -214,7 +214,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let policyWatch: Promise<Disposable> | undefined;
   /** Ask the client to watch configured policy files outside every folder (inside, the folder watchers see them). */
   async function watchPolicyFiles(): Promise<void> {
-    const outside = [...new Set(roots.all().map((r) => r.policyFile).filter((f): f is string => !!f && !roots.all().some((r) => r.relOf(f) !== undefined && !r.relOf(f)!.startsWith('..'))))];
+    const outside = [...new Set(roots.all().map((r) => r.policyFile).filter((f): f is string => !!f && !roots.all().some((r) => r.contains(f))))];
     const previous = policyWatch;
     policyWatch = undefined;
     if (previous) await previous.then((d) => d.dispose(), () => {});

@@ -198,7 +198,7 @@ export async function runCheckCommand(rt: ActionRuntime): Promise<number> {
   const result = await checkDirectory(root, { policyFile });
   const findings: Finding[] = result.findings.map((f) => toRepoPaths(f, prefix));
   const suppressed: SuppressedFinding[] = result.suppressed.map((f) => toRepoPaths(f, prefix));
-  const policyPath = result.policy.policy.file ?? result.policy.problems.find((p) => p.severity === 'error')?.loc.file ?? 'aigate.yaml';
+  const policyPath = result.policyPath ?? 'aigate.yaml';
   const policyName = prefix ? nodePath.posix.normalize(`${prefix}/${policyPath}`) : policyPath;
   if (inputs.requirePolicy && result.policy.policy.fromConventions && !result.policy.problems.length) findings.push(missingPolicyFinding(prefix));
 

@@ -83,8 +83,7 @@ export async function runCheckCommand(args: CheckArgs, io: Io): Promise<number> 
     io.stderr(`aigate: wrote ${format} report to ${nodePath.relative(io.cwd, out) || out}\n`);
   } else io.stdout(report.endsWith('\n') || report === '' ? report : `${report}\n`);
   if (result.policy.problems.some((p) => p.severity === 'error')) {
-    const file = result.policy.policy.file ?? result.policy.problems.find((p) => p.severity === 'error')?.loc.file ?? 'aigate.yaml';
-    io.stderr(`aigate: the policy ${file} has errors (see the aigate/policy-error findings); fix it first.\n`);
+    io.stderr(`aigate: the policy ${result.policyPath ?? 'aigate.yaml'} has errors (see the aigate/policy-error findings); fix it first.\n`);
     return EXIT.usage;
   }
   return exceedsThreshold(result.findings, failOn) ? EXIT.findings : EXIT.clean;

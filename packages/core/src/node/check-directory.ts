@@ -23,6 +23,8 @@ export interface DirectoryCheckOptions {
 export interface DirectoryCheck extends CheckResult {
   root: string;
   policy: LoadedPolicy;
+  /** The policy file read or looked for (relative to the root, `../` outside it); undefined when there is none. */
+  policyPath?: string;
   notes: string[];
   filesChecked: number;
   files: ReadonlyMap<string, AnalyzedFile>;
@@ -93,8 +95,7 @@ export async function checkDirectory(rootDir: string, options: DirectoryCheckOpt
   const collected = await collectWorkspace(root, { maxFileSize: options.maxFileSize, ignore: loaded.policy.ignore });
   const files = new Map<string, AnalyzedFile>();
   // With a policy file of its own, only that file is the policy; the root's aigate.yaml is plain YAML.
-  const isPolicy = options.policyFile !== undefined ? (path: string): boolean => path === pol.path : undefined;
-  for (const [path, text] of collected.texts) files.set(path, analyzeFile(path, text, isPolicy ? { policy: isPolicy(path) } : {}));
+  for (const [path, text] of collected.texts) files.set(path, analyzeFile(path, text, { policy: options.policyFile !== undefined ? path === pol.path : undefined }));
   // A policy file the folder's selection does not hold (outside the root, ignored, not .yaml) is read all the same,
   // so that its findings have lines and code frames.
   if (pol.path && pol.text !== undefined && !files.has(pol.path)) files.set(pol.path, analyzeFile(pol.path, pol.text, { policy: true }));
@@ -111,6 +112,7 @@ export async function checkDirectory(rootDir: string, options: DirectoryCheckOpt
     suppressed: result.suppressed.filter((f) => inScope(f.location.file, only)),
     root,
     policy: loaded,
+    policyPath: pol.path,
     notes,
     filesChecked: [...files.values()].filter((f) => f.recognised).length,
     files,
