@@ -15150,6 +15150,33 @@ function unique(items) {
   return [...new Set(items)];
 }
 
+// packages/core/src/rules/guidance.ts
+var VERSION_CONTROL_AND_ROLLBACK = {
+  seed: "000_a682b06f95e9be02.txt",
+  heading: "Manage AI models",
+  quote: "Maintain version control for models and ensure a rollback mechanism for underperforming versions."
+}, CHANGES_THROUGH_GIT = {
+  seed: "000_a682b06f95e9be02.txt",
+  heading: "Manage AI business continuity",
+  quote: "Ensure that all changes to models, data, and configurations are managed through version control systems such as Git."
+}, TRACK_EVERY_VERSION = {
+  seed: "003_f49c51cbe2b5b53b.txt",
+  heading: "AI models",
+  quote: "Track every model version and use centralized governance to control updates."
+}, SAME_MODEL_ACROSS_ENVIRONMENTS = {
+  seed: "000_a682b06f95e9be02.txt",
+  heading: "Manage AI operations",
+  quote: "If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes."
+}, PRODUCTION_AFTER_APPROVALS = {
+  seed: "000_a682b06f95e9be02.txt",
+  heading: "Manage AI operations",
+  quote: "Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals."
+}, QUALITY_GATES = {
+  seed: "000_a682b06f95e9be02.txt",
+  heading: "Manage AI models",
+  quote: "Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria."
+};
+
 // packages/core/src/rules/environments/governance-parity.ts
 function scalarSetting(model2, r, key, fallback, normalise = (s) => s.toLowerCase()) {
   let field = recordField(model2, r, key);
@@ -15211,11 +15238,7 @@ var governanceParity = {
   crossFile: !0,
   fixable: !0,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes."
-    },
+    SAME_MODEL_ACROSS_ENVIRONMENTS,
     {
       seed: "000_a682b06f95e9be02.txt",
       heading: "Manage AI deployment",
@@ -15274,16 +15297,8 @@ var lowerEnvironmentPresent = {
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria."
-    },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals."
-    }
+    QUALITY_GATES,
+    PRODUCTION_AFTER_APPROVALS
   ],
   check({ model: model2, report }) {
     let prodRank = TIER_RANK.prod, tierRank = (env) => {
@@ -15340,16 +15355,8 @@ var WORKSPACE_ACTIONS = ["deploy", "traffic", "evaluate", "register", "provision
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes."
-    },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals."
-    }
+    SAME_MODEL_ACROSS_ENVIRONMENTS,
+    PRODUCTION_AFTER_APPROVALS
   ],
   check({ model: model2, report }) {
     let rank = byEnvRank(model2), outsideSandbox = (env) => !!env && model2.tierOfEnv(env) !== "sandbox", chain = model2.chain.join(`
@@ -15438,11 +15445,7 @@ var perEnvironmentCredentials = {
       heading: "Manage AI deployment",
       quote: "AI deployment management is about defining who can deploy AI resources and who governs these endpoints."
     },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals."
-    }
+    PRODUCTION_AFTER_APPROVALS
   ],
   check({ model: model2, report }) {
     let rank = byEnvRank(model2), context = model2.chain.join(`
@@ -15797,11 +15800,7 @@ var deployRequiresApproval = {
   crossFile: !1,
   fixable: !0,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals."
-    }
+    PRODUCTION_AFTER_APPROVALS
   ],
   check({ model: model2, report }) {
     for (let job of model2.jobs) {
@@ -15888,16 +15887,8 @@ var prodAfterLowerEnvironment = {
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria."
-    },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals."
-    }
+    QUALITY_GATES,
+    PRODUCTION_AFTER_APPROVALS
   ],
   check({ model: model2, report }) {
     let context = model2.chain.join(`
@@ -15989,11 +15980,7 @@ var evaluationBeforePromotion = {
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria."
-    },
+    QUALITY_GATES,
     {
       seed: "000_a682b06f95e9be02.txt",
       heading: "Manage AI operations",
@@ -16050,16 +16037,8 @@ var noDirectFullCutover = {
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Maintain version control for models and ensure a rollback mechanism for underperforming versions."
-    },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria."
-    }
+    VERSION_CONTROL_AND_ROLLBACK,
+    QUALITY_GATES
   ],
   check({ model: model2, report }) {
     let reports = groupFindings(model2, "no-direct-full-cutover", JOBS_BY_WORKFLOW, "", (_file, jobs, _read, m) => {
@@ -16144,16 +16123,8 @@ var prodVersionTested = {
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria."
-    },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI operations",
-      quote: "If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes."
-    }
+    QUALITY_GATES,
+    SAME_MODEL_ACROSS_ENVIRONMENTS
   ],
   check({ model: model2, report }) {
     let context = model2.chain.join(`
@@ -16191,11 +16162,7 @@ var lower = (s) => s?.toLowerCase(), rollbackTarget = {
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Maintain version control for models and ensure a rollback mechanism for underperforming versions."
-    },
+    VERSION_CONTROL_AND_ROLLBACK,
     {
       seed: "000_a682b06f95e9be02.txt",
       heading: "Manage AI business continuity",
@@ -16314,16 +16281,8 @@ var trafficValid = {
   crossFile: !0,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI models",
-      quote: "Maintain version control for models and ensure a rollback mechanism for underperforming versions."
-    },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI business continuity",
-      quote: "Ensure that all changes to models, data, and configurations are managed through version control systems such as Git."
-    }
+    VERSION_CONTROL_AND_ROLLBACK,
+    CHANGES_THROUGH_GIT
   ],
   check({ model: model2, report }) {
     for (let r of groupFindings(model2, "traffic-valid/own", ON_THEIR_OWN2, "", (_file, found) => [...found])) report(r);
@@ -16692,8 +16651,8 @@ var assetVersioned = {
   crossFile: !1,
   fixable: !0,
   guidance: [
-    { seed: "003_f49c51cbe2b5b53b.txt", heading: "AI models", quote: "Track every model version and use centralized governance to control updates." },
-    { seed: "000_a682b06f95e9be02.txt", heading: "Manage AI models", quote: "Maintain version control for models and ensure a rollback mechanism for underperforming versions." }
+    TRACK_EVERY_VERSION,
+    VERSION_CONTROL_AND_ROLLBACK
   ],
   check({ model: model2, report }) {
     let assets = [...model2.models, ...model2.environmentAssets];
@@ -16737,12 +16696,8 @@ var environmentPinned = {
   crossFile: !1,
   fixable: !1,
   guidance: [
-    { seed: "000_a682b06f95e9be02.txt", heading: "Manage AI models", quote: "Maintain version control for models and ensure a rollback mechanism for underperforming versions." },
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI business continuity",
-      quote: "Ensure that all changes to models, data, and configurations are managed through version control systems such as Git."
-    }
+    VERSION_CONTROL_AND_ROLLBACK,
+    CHANGES_THROUGH_GIT
   ],
   check({ model: model2, report }) {
     for (let d of model2.deployments) {
@@ -16795,8 +16750,8 @@ var modelPinned = {
   crossFile: !1,
   fixable: !1,
   guidance: [
-    { seed: "000_a682b06f95e9be02.txt", heading: "Manage AI models", quote: "Maintain version control for models and ensure a rollback mechanism for underperforming versions." },
-    { seed: "003_f49c51cbe2b5b53b.txt", heading: "AI models", quote: "Track every model version and use centralized governance to control updates." }
+    VERSION_CONTROL_AND_ROLLBACK,
+    TRACK_EVERY_VERSION
   ],
   check({ model: model2, report }) {
     for (let d of model2.deployments) {
@@ -17060,11 +17015,7 @@ var reusableWorkflowPinned = {
   crossFile: !1,
   fixable: !1,
   guidance: [
-    {
-      seed: "000_a682b06f95e9be02.txt",
-      heading: "Manage AI business continuity",
-      quote: "Ensure that all changes to models, data, and configurations are managed through version control systems such as Git."
-    },
+    CHANGES_THROUGH_GIT,
     {
       seed: "000_a682b06f95e9be02.txt",
       heading: "Manage AI business continuity",

@@ -5,6 +5,7 @@ import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { groupFindings } from '../helpers.js';
 import { byEnvRank, endpointStem, recordField, unique } from './logical.js';
+import { SAME_MODEL_ACROSS_ENVIRONMENTS } from '../guidance.js';
 
 type Rec = DeploymentRecord | EndpointRecord;
 
@@ -104,11 +105,7 @@ export const governanceParity = defineRule({
   crossFile: true,
   fixable: true,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes.',
-    },
+    SAME_MODEL_ACROSS_ENVIRONMENTS,
     {
       seed: '000_a682b06f95e9be02.txt',
       heading: 'Manage AI deployment',

@@ -4,6 +4,7 @@ import type { DeploymentRecord, EndpointRecord } from '../../model/records.js';
 import { TIER_RANK } from '../../policy/tiers.js';
 import { deploymentLabel, groupFindings } from '../helpers.js';
 import { ENDPOINT_USES, endpointStem, listWords, type EndpointUse } from './logical.js';
+import { PRODUCTION_AFTER_APPROVALS, QUALITY_GATES } from '../guidance.js';
 
 export const lowerEnvironmentPresent = defineRule({
   id: 'environments/lower-environment-present',
@@ -13,16 +14,8 @@ export const lowerEnvironmentPresent = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria.',
-    },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals.',
-    },
+    QUALITY_GATES,
+    PRODUCTION_AFTER_APPROVALS,
   ],
   check({ model, report }) {
     const prodRank = TIER_RANK.prod;

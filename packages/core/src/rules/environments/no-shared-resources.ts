@@ -5,6 +5,7 @@ import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { groupFindings } from '../helpers.js';
 import { byEnvRank, ENDPOINT_USES, endpointStem, listWords, overridesVersion, physicalUses, unique, useLabel, usesInOrder, type EndpointUse } from './logical.js';
+import { PRODUCTION_AFTER_APPROVALS, SAME_MODEL_ACROSS_ENVIRONMENTS } from '../guidance.js';
 
 const KIND_ORDER: Record<EndpointUse['kind'], number> = { endpoint: 0, deployment: 1, action: 2 };
 
@@ -42,16 +43,8 @@ export const noSharedResources = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes.',
-    },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals.',
-    },
+    SAME_MODEL_ACROSS_ENVIRONMENTS,
+    PRODUCTION_AFTER_APPROVALS,
   ],
   check({ model, report }) {
     const rank = byEnvRank(model);

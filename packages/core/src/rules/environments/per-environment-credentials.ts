@@ -4,6 +4,7 @@ import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
 import { groupFindings } from '../helpers.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { byEnvRank, listWords, unique } from './logical.js';
+import { PRODUCTION_AFTER_APPROVALS } from '../guidance.js';
 
 const DEPLOY_KINDS: ReadonlyArray<StepAction['kind']> = ['deploy', 'traffic', 'provision'];
 
@@ -58,11 +59,7 @@ export const perEnvironmentCredentials = defineRule({
       heading: 'Manage AI deployment',
       quote: 'AI deployment management is about defining who can deploy AI resources and who governs these endpoints.',
     },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals.',
-    },
+    PRODUCTION_AFTER_APPROVALS,
   ],
   check({ model, report }) {
     const rank = byEnvRank(model);

@@ -2,6 +2,7 @@ import { defineRule, type FixSpec } from '../../engine/rule.js';
 import type { JobRecord } from '../../model/records.js';
 import type { WorkspaceModel } from '../../model/workspace.js';
 import { isPromotionJob } from '../helpers.js';
+import { PRODUCTION_AFTER_APPROVALS } from '../guidance.js';
 
 function insertEnvironmentFix(model: WorkspaceModel, job: JobRecord, envName: string): FixSpec | undefined {
   const file = model.files.get(job.file);
@@ -24,11 +25,7 @@ export const deployRequiresApproval = defineRule({
   crossFile: false,
   fixable: true,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals.',
-    },
+    PRODUCTION_AFTER_APPROVALS,
   ],
   check({ model, report }) {
     for (const job of model.jobs) {

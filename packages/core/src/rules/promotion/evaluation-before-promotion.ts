@@ -4,6 +4,7 @@ import { JOBS_BY_WORKFLOW, type WorkspaceModel } from '../../model/workspace.js'
 import { groupFindings } from '../helpers.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { calledJobs, earlierJobs, isCalledOnly, isModelPromotionJob, isRollbackJob, laterJobs, promotionActions, reportFirstOfChains } from './prod-after-lower-environment.js';
+import { QUALITY_GATES } from '../guidance.js';
 
 /** The `evaluation.signals` of aigate.yaml, compiled (the policy loader has checked they are valid). */
 export function evaluationSignals(model: WorkspaceModel): RegExp[] {
@@ -102,11 +103,7 @@ export const evaluationBeforePromotion = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria.',
-    },
+    QUALITY_GATES,
     {
       seed: '000_a682b06f95e9be02.txt',
       heading: 'Manage AI operations',

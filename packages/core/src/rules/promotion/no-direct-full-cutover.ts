@@ -4,6 +4,7 @@ import type { JobRecord, StepAction, TrafficSplit } from '../../model/records.js
 import { JOBS_BY_WORKFLOW, type WorkspaceModel } from '../../model/workspace.js';
 import { groupFindings } from '../helpers.js';
 import { earlierJobs, isRollbackJob } from './prod-after-lower-environment.js';
+import { QUALITY_GATES, VERSION_CONTROL_AND_ROLLBACK } from '../guidance.js';
 
 /** The share that takes all the traffic, when a split sends 100% to one deployment. */
 export function fullShare(split: TrafficSplit | undefined): TrafficSplit['shares'][number] | undefined {
@@ -31,16 +32,8 @@ export const noDirectFullCutover = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Maintain version control for models and ensure a rollback mechanism for underperforming versions.',
-    },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria.',
-    },
+    VERSION_CONTROL_AND_ROLLBACK,
+    QUALITY_GATES,
   ],
   check({ model, report }) {
     const reports = groupFindings(model, 'no-direct-full-cutover', JOBS_BY_WORKFLOW, '', (_file, jobs, _read, m) => {

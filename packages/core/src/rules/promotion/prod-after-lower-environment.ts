@@ -3,6 +3,7 @@ import { groupFindings } from '../helpers.js';
 import type { JobRecord, StepAction } from '../../model/records.js';
 import { defineIndex, JOBS_BY_WORKFLOW, type WorkspaceModel } from '../../model/workspace.js';
 import type { Loc } from '../../yaml/nodes.js';
+import { PRODUCTION_AFTER_APPROVALS, QUALITY_GATES } from '../guidance.js';
 
 /** `./deploy/x.yml` and `deploy//x.yml` as `deploy/x.yml`. */
 export function normalizePath(p: string): string {
@@ -95,16 +96,8 @@ export const prodAfterLowerEnvironment = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria.',
-    },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'Finally, incorporate production deployment steps, such as promoting releases to test and production environments following manual approvals.',
-    },
+    QUALITY_GATES,
+    PRODUCTION_AFTER_APPROVALS,
   ],
   check({ model, report }) {
     const context = model.chain.join('\n');

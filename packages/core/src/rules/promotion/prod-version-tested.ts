@@ -4,6 +4,7 @@ import type { AssetRef, DeploymentRecord } from '../../model/records.js';
 import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
 import { groupFindings, type IndexReader } from '../helpers.js';
 import { tierOfName } from '../../policy/tiers.js';
+import { QUALITY_GATES, SAME_MODEL_ACROSS_ENVIRONMENTS } from '../guidance.js';
 
 /** A model reference with a fixed, known name and version. */
 function comparable(ref: AssetRef | undefined): ref is AssetRef & { name: string; version: string } {
@@ -67,16 +68,8 @@ export const prodVersionTested = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Use quality gates to promote trained, fine-tuned, and retrained models to higher environments based on performance criteria.',
-    },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI operations',
-      quote: 'If you change deployment and governance models between dev, test, and prod environments, it can hide and introduce breaking changes.',
-    },
+    QUALITY_GATES,
+    SAME_MODEL_ACROSS_ENVIRONMENTS,
   ],
   check({ model, report }) {
     const context = model.chain.join('\n');

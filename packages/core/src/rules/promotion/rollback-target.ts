@@ -6,6 +6,7 @@ import { groupFindings } from '../helpers.js';
 import { evaluationBetween, evaluationSignals } from './evaluation-before-promotion.js';
 import { fullShare } from './no-direct-full-cutover.js';
 import { normalizePath } from './prod-after-lower-environment.js';
+import { VERSION_CONTROL_AND_ROLLBACK } from '../guidance.js';
 
 const lower = (s: string | undefined): string | undefined => s?.toLowerCase();
 
@@ -17,11 +18,7 @@ export const rollbackTarget = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Maintain version control for models and ensure a rollback mechanism for underperforming versions.',
-    },
+    VERSION_CONTROL_AND_ROLLBACK,
     {
       seed: '000_a682b06f95e9be02.txt',
       heading: 'Manage AI business continuity',

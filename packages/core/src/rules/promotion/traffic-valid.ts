@@ -5,6 +5,7 @@ import { defineIndex, type WorkspaceModel } from '../../model/workspace.js';
 import { groupFindings, type IndexReader } from '../helpers.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { normalizePath } from './prod-after-lower-environment.js';
+import { CHANGES_THROUGH_GIT, VERSION_CONTROL_AND_ROLLBACK } from '../guidance.js';
 
 const MAX_MIRROR = 50;
 
@@ -94,16 +95,8 @@ export const trafficValid = defineRule({
   crossFile: true,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI models',
-      quote: 'Maintain version control for models and ensure a rollback mechanism for underperforming versions.',
-    },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI business continuity',
-      quote: 'Ensure that all changes to models, data, and configurations are managed through version control systems such as Git.',
-    },
+    VERSION_CONTROL_AND_ROLLBACK,
+    CHANGES_THROUGH_GIT,
   ],
   check({ model, report }) {
     for (const r of groupFindings(model, 'traffic-valid/own', ON_THEIR_OWN, '', (_file, found) => [...found])) report(r);

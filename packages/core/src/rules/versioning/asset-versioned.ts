@@ -2,6 +2,7 @@ import { defineRule, type FixSpec } from '../../engine/rule.js';
 import type { EnvironmentAssetRecord, ModelAssetRecord } from '../../model/records.js';
 import type { WorkspaceModel } from '../../model/workspace.js';
 import { YNode, type Loc } from '../../yaml/nodes.js';
+import { TRACK_EVERY_VERSION, VERSION_CONTROL_AND_ROLLBACK } from '../guidance.js';
 
 /** The root node of the document a record was read from. */
 function rootOf(model: WorkspaceModel, rec: ModelAssetRecord | EnvironmentAssetRecord): YNode | undefined {
@@ -41,8 +42,8 @@ export const assetVersioned = defineRule({
   crossFile: false,
   fixable: true,
   guidance: [
-    { seed: '003_f49c51cbe2b5b53b.txt', heading: 'AI models', quote: 'Track every model version and use centralized governance to control updates.' },
-    { seed: '000_a682b06f95e9be02.txt', heading: 'Manage AI models', quote: 'Maintain version control for models and ensure a rollback mechanism for underperforming versions.' },
+    TRACK_EVERY_VERSION,
+    VERSION_CONTROL_AND_ROLLBACK,
   ],
   check({ model, report }) {
     const assets: Array<ModelAssetRecord | EnvironmentAssetRecord> = [...model.models, ...model.environmentAssets];

@@ -1,6 +1,7 @@
 import { defineRule } from '../../engine/rule.js';
 import type { AssetRef, ImageRef } from '../../model/records.js';
 import { deploymentLabel, inEnv } from '../helpers.js';
+import { CHANGES_THROUGH_GIT, VERSION_CONTROL_AND_ROLLBACK } from '../guidance.js';
 
 /** Microsoft's curated environments: the `azureml` system registry, or workspace names starting with `AzureML-`. */
 function isCurated(ref: AssetRef): boolean {
@@ -33,12 +34,8 @@ export const environmentPinned = defineRule({
   crossFile: false,
   fixable: false,
   guidance: [
-    { seed: '000_a682b06f95e9be02.txt', heading: 'Manage AI models', quote: 'Maintain version control for models and ensure a rollback mechanism for underperforming versions.' },
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI business continuity',
-      quote: 'Ensure that all changes to models, data, and configurations are managed through version control systems such as Git.',
-    },
+    VERSION_CONTROL_AND_ROLLBACK,
+    CHANGES_THROUGH_GIT,
   ],
   check({ model, report }) {
     for (const d of model.deployments) {

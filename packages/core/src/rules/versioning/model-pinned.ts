@@ -1,5 +1,6 @@
 import { defineRule } from '../../engine/rule.js';
 import { deploymentLabel, inEnv } from '../helpers.js';
+import { TRACK_EVERY_VERSION, VERSION_CONTROL_AND_ROLLBACK } from '../guidance.js';
 
 export const modelPinned = defineRule({
   id: 'versioning/model-pinned',
@@ -9,8 +10,8 @@ export const modelPinned = defineRule({
   crossFile: false,
   fixable: false,
   guidance: [
-    { seed: '000_a682b06f95e9be02.txt', heading: 'Manage AI models', quote: 'Maintain version control for models and ensure a rollback mechanism for underperforming versions.' },
-    { seed: '003_f49c51cbe2b5b53b.txt', heading: 'AI models', quote: 'Track every model version and use centralized governance to control updates.' },
+    VERSION_CONTROL_AND_ROLLBACK,
+    TRACK_EVERY_VERSION,
   ],
   check({ model, report }) {
     for (const d of model.deployments) {

@@ -4,6 +4,7 @@ import type { WorkflowStep } from '../../model/records.js';
 import type { WorkspaceModel } from '../../model/workspace.js';
 import type { Loc } from '../../yaml/nodes.js';
 import { inEnv, isPromotionJob } from '../helpers.js';
+import { CHANGES_THROUGH_GIT } from '../guidance.js';
 
 const BRANCH_RE = /^(main|master|develop|development|dev|trunk|HEAD)$/i;
 
@@ -40,11 +41,7 @@ export const reusableWorkflowPinned = defineRule({
   crossFile: false,
   fixable: false,
   guidance: [
-    {
-      seed: '000_a682b06f95e9be02.txt',
-      heading: 'Manage AI business continuity',
-      quote: 'Ensure that all changes to models, data, and configurations are managed through version control systems such as Git.',
-    },
+    CHANGES_THROUGH_GIT,
     {
       seed: '000_a682b06f95e9be02.txt',
       heading: 'Manage AI business continuity',
