@@ -14457,6 +14457,10 @@ function docsUrl(ruleId, base = DEFAULT_DOCS_BASE) {
 
 // packages/core/src/engine/meta-rules.ts
 var noCheck = () => {
+}, POLICIES_KNOWN_AND_AUDITED = {
+  seed: "000_a682b06f95e9be02.txt",
+  heading: "Manage AI deployment",
+  quote: "Make these policies clearly known to workload teams and audit regularly."
 }, META_RULES = [
   {
     id: "aigate/parse-error",
@@ -14495,7 +14499,7 @@ var noCheck = () => {
     defaultSeverity: "warning",
     crossFile: !1,
     fixable: !1,
-    guidance: [{ seed: "000_a682b06f95e9be02.txt", heading: "Manage AI deployment", quote: "Make these policies clearly known to workload teams and audit regularly." }],
+    guidance: [POLICIES_KNOWN_AND_AUDITED],
     check: noCheck
   },
   {
@@ -14505,7 +14509,7 @@ var noCheck = () => {
     defaultSeverity: "warning",
     crossFile: !1,
     fixable: !0,
-    guidance: [{ seed: "000_a682b06f95e9be02.txt", heading: "Manage AI deployment", quote: "Make these policies clearly known to workload teams and audit regularly." }],
+    guidance: [POLICIES_KNOWN_AND_AUDITED],
     check: noCheck
   },
   {
@@ -14515,7 +14519,7 @@ var noCheck = () => {
     defaultSeverity: "warning",
     crossFile: !1,
     fixable: !1,
-    guidance: [{ seed: "000_a682b06f95e9be02.txt", heading: "Manage AI deployment", quote: "Make these policies clearly known to workload teams and audit regularly." }],
+    guidance: [POLICIES_KNOWN_AND_AUDITED],
     check: noCheck
   },
   {

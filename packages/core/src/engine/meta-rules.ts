@@ -1,6 +1,13 @@
-import { defineRule, type RuleDefinition } from './rule.js';
+import { defineRule, type Guidance, type RuleDefinition } from './rule.js';
 
 const noCheck = (): void => {};
+
+/** What the suppression findings enforce: exceptions stay known and audited. */
+const POLICIES_KNOWN_AND_AUDITED: Guidance = {
+  seed: '000_a682b06f95e9be02.txt',
+  heading: 'Manage AI deployment',
+  quote: 'Make these policies clearly known to workload teams and audit regularly.',
+};
 
 /** Findings the engine itself raises. They are documented like rules and cannot be suppressed. */
 export const META_RULES: readonly RuleDefinition[] = [
@@ -41,7 +48,7 @@ export const META_RULES: readonly RuleDefinition[] = [
     defaultSeverity: 'warning',
     crossFile: false,
     fixable: false,
-    guidance: [{ seed: '000_a682b06f95e9be02.txt', heading: 'Manage AI deployment', quote: 'Make these policies clearly known to workload teams and audit regularly.' }],
+    guidance: [POLICIES_KNOWN_AND_AUDITED],
     check: noCheck,
   }),
   defineRule({
@@ -51,7 +58,7 @@ export const META_RULES: readonly RuleDefinition[] = [
     defaultSeverity: 'warning',
     crossFile: false,
     fixable: true,
-    guidance: [{ seed: '000_a682b06f95e9be02.txt', heading: 'Manage AI deployment', quote: 'Make these policies clearly known to workload teams and audit regularly.' }],
+    guidance: [POLICIES_KNOWN_AND_AUDITED],
     check: noCheck,
   }),
   defineRule({
@@ -61,7 +68,7 @@ export const META_RULES: readonly RuleDefinition[] = [
     defaultSeverity: 'warning',
     crossFile: false,
     fixable: false,
-    guidance: [{ seed: '000_a682b06f95e9be02.txt', heading: 'Manage AI deployment', quote: 'Make these policies clearly known to workload teams and audit regularly.' }],
+    guidance: [POLICIES_KNOWN_AND_AUDITED],
     check: noCheck,
   }),
   defineRule({
