@@ -22,7 +22,7 @@ import {
   type PrFile,
   type RunResult,
 } from './support/harness.js';
-import { sarifValidator } from './support/sarif.js';
+import { sarifValidator } from '../../core/src/testing/sarif.js';
 
 type Json = Record<string, unknown>;
 interface Annotation {
